@@ -16,9 +16,15 @@ for (const group of ["packages", "apps"]) {
     for (const file of readdirSync(dir)) {
       const path = join(dir, file)
       try {
-        const counts = file.endsWith(".json") ? fromVitest(path) : file.endsWith(".xml") ? fromJUnit(path) : null
+        const counts = file.endsWith(".json")
+          ? fromVitest(path)
+          : file.endsWith(".xml")
+            ? fromJUnit(path)
+            : null
         if (counts === null) continue
-        rows.push(`${group}/${name} (${file}): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
+        rows.push(
+          `${group}/${name} (${file}): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+        )
         for (const key of Object.keys(totals)) totals[key] += counts[key]
       } catch (error) {
         broken = true
