@@ -42,7 +42,7 @@ if [ "${SOLVEKIT_NEED_CHROMIUM:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium for the browser tests (apt-get)"
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
-    say "browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium' (they are skipped otherwise)"
+    say "browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium' (the browser tests fail without it)"
   fi
 fi
 

@@ -1,9 +1,31 @@
+import { playwright } from "@vitest/browser-playwright"
 import { defineConfig } from "vitest/config"
+
+// Real headless Chromium (Debian's /usr/bin/chromium); never a downloaded browser build.
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+]
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     reporters: ["default", "json"],
     outputFile: { json: ".reports/vitest.json" },
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
+      }),
+      instances: [{ browser: "chromium" }],
+    },
   },
 })
