@@ -1,0 +1,210 @@
+/**
+ * The client's configuration as a service: API key (always `Redacted`), provider, base URL, polling policy,
+ * retry policy, request concurrency, default timeout and event listener.
+ *
+ * `layerFromOptions` reads the serialisable settings through a `ConfigProvider` built from the options, with
+ * an optional fallback provider, so adapters get "constructor options first, then environment" by passing
+ * e.g. `ConfigProvider.fromEnv().pipe(ConfigProvider.nested("SOLVEKIT"), ConfigProvider.constantCase)`.
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { ConfigurationError } from "./Errors.ts"
+import type { EventListener } from "./Events.ts"
+import * as Policy from "./Policy.ts"
+import * as Provider from "./Provider.ts"
+
+export interface ClientConfigShape {
+  readonly apiKey: Redacted.Redacted<string>
+  readonly provider: Provider.Provider
+  /** Base URL without trailing slash (defaults to the provider's). */
+  readonly baseUrl: string
+  /** Developer / partner id sent with createTask (CapSolver `appId`). */
+  readonly appId: string | undefined
+  readonly policy: Policy.PollPolicy
+  readonly retry: Policy.RetryPolicy
+  /** Client-wide cap on HTTP requests in flight. */
+  readonly maxConcurrentRequests: number
+  /** Default overall timeout of a solve; undefined = bounded only by the provider's result window. */
+  readonly timeout: Duration.Duration | undefined
+  readonly onEvent: EventListener | undefined
+}
+
+export class ClientConfig extends Context.Service<ClientConfig, ClientConfigShape>()(
+  "@solvekit/core/ClientConfig",
+) {}
+
+/** Options accepted by every client constructor (adapters extend them). */
+export interface ClientOptions {
+  /** The provider API key. Adapters may fall back to the environment when it is absent. */
+  readonly apiKey?: string | Redacted.Redacted<string> | undefined
+  readonly provider?: Provider.Provider | undefined
+  readonly baseUrl?: string | undefined
+  readonly appId?: string | undefined
+  readonly policy?: Policy.PollPolicy | undefined
+  readonly retry?: Partial<Policy.RetryPolicy> | undefined
+  /** Default 32. */
+  readonly maxConcurrentRequests?: number | undefined
+  readonly timeout?: Duration.Input | undefined
+  readonly onEvent?: EventListener | undefined
+}
+
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 32
+
+/** How `layerFromOptions` finds missing settings and words the missing-key error. */
+export interface ResolveOptions {
+  /** Consulted for settings absent from the options (e.g. environment variables). */
+  readonly fallback?: ConfigProvider.ConfigProvider | undefined
+  /** Completes "pass { apiKey } to the client or …", e.g. "set the SOLVEKIT_API_KEY environment variable". */
+  readonly missingKeyHint?: string | undefined
+}
+
+const validate = (shape: ClientConfigShape): Effect.Effect<ClientConfigShape, ConfigurationError> =>
+  Effect.gen(function* () {
+    if (Redacted.value(shape.apiKey).trim() === "") {
+      return yield* new ConfigurationError({ detail: "The API key is empty." })
+    }
+    if (!Number.isInteger(shape.maxConcurrentRequests) || shape.maxConcurrentRequests < 1) {
+      return yield* new ConfigurationError({
+        detail: `maxConcurrentRequests must be a positive integer, got ${shape.maxConcurrentRequests}.`,
+      })
+    }
+    if (!/^https?:\/\/[^\s]+$/i.test(shape.baseUrl)) {
+      return yield* new ConfigurationError({
+        detail: `baseUrl must be an http(s) URL, got ${JSON.stringify(shape.baseUrl)}.`,
+      })
+    }
+    if (shape.timeout !== undefined && !(Duration.toMillis(shape.timeout) > 0)) {
+      return yield* new ConfigurationError({ detail: "timeout must be a positive duration." })
+    }
+    return shape
+  })
+
+const toRedacted = (key: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>
+  Redacted.isRedacted(key) ? key : Redacted.make(key, { label: "apiKey" })
+
+/** Builds a configuration from complete options (the API key is required here). */
+export const make = (
+  options: ClientOptions & { readonly apiKey: string | Redacted.Redacted<string> },
+): Effect.Effect<ClientConfigShape, ConfigurationError> => {
+  const provider = options.provider ?? Provider.CapSolver
+  return Effect.suspend(() =>
+    validate({
+      apiKey: toRedacted(options.apiKey),
+      provider,
+      baseUrl: (options.baseUrl ?? provider.baseUrl).replace(/\/+$/, ""),
+      appId: options.appId,
+      policy: options.policy ?? Policy.defaultPolicy,
+      retry: { ...Policy.defaultRetry, ...options.retry },
+      maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
+      timeout: options.timeout === undefined ? undefined : Duration.fromInputUnsafe(options.timeout),
+      onEvent: options.onEvent,
+    }),
+  )
+}
+
+/** A layer from complete options. */
+export const layer = (
+  options: ClientOptions & { readonly apiKey: string | Redacted.Redacted<string> },
+): Layer.Layer<ClientConfig, ConfigurationError> => Layer.effect(ClientConfig, make(options))
+
+/** The serialisable settings, read from the ambient `ConfigProvider` (keys: apiKey, baseUrl, appId, ...). */
+export const config = Config.all({
+  apiKey: Config.Redacted("apiKey"),
+  baseUrl: Config.option(Config.String("baseUrl")),
+  appId: Config.option(Config.String("appId")),
+  maxConcurrentRequests: Config.option(Config.Int("maxConcurrentRequests")),
+  timeout: Config.option(Config.Duration("timeout")),
+})
+
+const missingKey = (hint: string | undefined) =>
+  new ConfigurationError({
+    detail: `No API key: pass { apiKey } to the client${hint === undefined ? "" : ` or ${hint}`}.`,
+  })
+
+/**
+ * Resolves options first, then the fallback provider, through `Config`. A missing key fails with a
+ * `ConfigurationError` saying how to set it; a malformed setting names the setting (never its value).
+ */
+export const fromOptions = (
+  options: ClientOptions,
+  resolve: ResolveOptions = {},
+): Effect.Effect<ClientConfigShape, ConfigurationError> =>
+  Effect.gen(function* () {
+    const plain: Record<string, unknown> = {}
+    if (options.apiKey !== undefined)
+      plain.apiKey = Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey
+    if (options.baseUrl !== undefined) plain.baseUrl = options.baseUrl
+    if (options.appId !== undefined) plain.appId = options.appId
+    if (options.maxConcurrentRequests !== undefined)
+      plain.maxConcurrentRequests = String(options.maxConcurrentRequests)
+    const fromOptionsProvider = ConfigProvider.fromUnknown(plain)
+    const provider =
+      resolve.fallback === undefined
+        ? fromOptionsProvider
+        : ConfigProvider.orElse(fromOptionsProvider, resolve.fallback)
+    const apiKey = yield* Config.Redacted("apiKey").pipe(
+      Config.option,
+      Effect.provideService(ConfigProvider.ConfigProvider, provider),
+      Effect.mapError(() => missingKey(resolve.missingKeyHint)),
+    )
+    if (Option.isNone(apiKey) || Redacted.value(apiKey.value).trim() === "") {
+      return yield* missingKey(resolve.missingKeyHint)
+    }
+    const read = <A>(name: string, setting: Config.Config<Option.Option<A>>) =>
+      setting.pipe(
+        Effect.provideService(ConfigProvider.ConfigProvider, provider),
+        Effect.mapError(() => new ConfigurationError({ detail: `The setting ${name} is malformed.` })),
+        Effect.map(Option.getOrUndefined),
+      )
+    const baseUrl = yield* read("baseUrl", Config.option(Config.String("baseUrl")))
+    const appId = yield* read("appId", Config.option(Config.String("appId")))
+    const maxConcurrentRequests = yield* read(
+      "maxConcurrentRequests",
+      Config.option(Config.Int("maxConcurrentRequests")),
+    )
+    const timeout =
+      options.timeout !== undefined
+        ? Duration.fromInputUnsafe(options.timeout)
+        : yield* read("timeout", Config.option(Config.Duration("timeout")))
+    return yield* make({
+      ...options,
+      apiKey: Redacted.make(Redacted.value(apiKey.value), { label: "apiKey" }),
+      baseUrl,
+      appId,
+      maxConcurrentRequests,
+      timeout,
+    })
+  })
+
+/** `fromOptions` as a layer: the adapters' "options first, then environment" entry point. */
+export const layerFromOptions = (
+  options: ClientOptions,
+  resolve: ResolveOptions = {},
+): Layer.Layer<ClientConfig, ConfigurationError> => Layer.effect(ClientConfig, fromOptions(options, resolve))
+
+/**
+ * Reads the serialisable settings from the ambient `ConfigProvider` (e.g. provided with `ConfigProvider.layer`),
+ * the rest from `options`.
+ */
+export const layerConfig = (
+  options: Omit<ClientOptions, "apiKey"> & ResolveOptions = {},
+): Layer.Layer<ClientConfig, ConfigurationError> =>
+  Layer.effect(
+    ClientConfig,
+    Effect.gen(function* () {
+      const provider = yield* ConfigProvider.ConfigProvider
+      return yield* fromOptions(options, {
+        fallback:
+          options.fallback === undefined ? provider : ConfigProvider.orElse(provider, options.fallback),
+        missingKeyHint: options.missingKeyHint,
+      })
+    }),
+  )

@@ -1,0 +1,353 @@
+/**
+ * Every failure solvekit can raise, as tagged `Error` subclasses grouped by what a caller does about them:
+ *
+ * - `ApiError`: the provider answered with an error code (classified into a `reason`).
+ * - `TransportError`: the request did not produce a usable HTTP answer (network, HTTP status, oversized body).
+ * - `DecodeError`: the provider answered something that is not the protocol (an HTML 502 page, bad JSON).
+ * - `InvalidTaskError`: the task failed validation before any request was sent.
+ * - lifecycle errors: `TaskTimeoutError`, `PollBudgetExhaustedError`, `TaskDeadlineError`,
+ *   `CreateTaskOutcomeUnknownError`, `AbortedError`.
+ * - `ConfigurationError`: the client could not be built (no API key, bad option).
+ *
+ * Messages are computed from the fields and never contain the API key. Every error raised after createTask
+ * succeeded carries the `taskId`, so the paid task can be resumed with `waitForResult(taskId)`.
+ *
+ * The guards (`isSolveKitError`, `isApiError`, ...) check a `Symbol.for` brand plus `_tag`, not `instanceof`,
+ * so they work across duplicated copies of the package and across realms.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+
+/** The global brand every solvekit error carries (shared across package copies through `Symbol.for`). */
+export const SolveKitErrorBrand: unique symbol = Symbol.for("@solvekit/core/SolveKitError") as never
+
+/** The longest raw-body excerpt an error keeps. */
+export const MAX_EXCERPT_LENGTH = 512
+
+/** The endpoints of the task protocol, as named in error fields and spans. */
+export type Endpoint =
+  | "createTask"
+  | "getTaskResult"
+  | "getBalance"
+  | "feedbackTask"
+  | "getToken"
+  | (string & {})
+
+const Base = <Tag extends string>(tag: Tag) => {
+  const Class = Data.TaggedError(tag)
+  Object.defineProperty(Class.prototype, SolveKitErrorBrand, { value: true, enumerable: false })
+  return Class
+}
+
+const withTask = (taskId: string | undefined): string => (taskId === undefined ? "" : ` (taskId ${taskId})`)
+
+/** A bounded, single-line-ish excerpt of a raw body, safe to keep in an error. */
+export const excerptOf = (raw: string, max: number = MAX_EXCERPT_LENGTH): string =>
+  raw.length <= max ? raw : `${raw.slice(0, max - 1)}…`
+
+/**
+ * Reduces an arbitrary thrown value to a plain `Error` with name, message and `code`, dropping everything
+ * else: HTTP libraries attach the request (whose body holds the API key) to their errors.
+ */
+export const sanitizeCause = (cause: unknown): Error | undefined => {
+  if (cause === undefined || cause === null) return undefined
+  if (typeof cause !== "object") return new Error(String(cause))
+  const source = cause as { readonly name?: unknown; readonly message?: unknown; readonly code?: unknown }
+  const safe = new Error(typeof source.message === "string" ? source.message : "unknown cause")
+  safe.name = typeof source.name === "string" ? source.name : "Error"
+  const nested = (cause as { readonly cause?: unknown }).cause
+  const code = typeof source.code === "string" ? source.code : codeOf(nested)
+  if (code !== undefined) Object.defineProperty(safe, "code", { value: code, enumerable: true })
+  safe.stack = `${safe.name}: ${safe.message}`
+  return safe
+}
+
+const codeOf = (u: unknown): string | undefined =>
+  typeof u === "object" && u !== null && typeof (u as { code?: unknown }).code === "string"
+    ? ((u as { code: string }).code as string)
+    : undefined
+
+// ===== API errors =====
+
+/** What a caller does about an `ApiError`, classified by the provider's error-code table. */
+export type ApiErrorReason =
+  | "Auth"
+  | "Balance"
+  | "InvalidTask"
+  | "UnsupportedTask"
+  | "Unsolvable"
+  | "TaskNotFound"
+  | "RateLimited"
+  | "ServiceUnavailable"
+  | "TemporarilyBanned"
+  | "Unknown"
+
+/** The provider answered with an error code. The raw code, description and HTTP status are kept as sent. */
+export class ApiError extends Base("ApiError")<{
+  readonly reason: ApiErrorReason
+  readonly errorCode: string
+  readonly errorDescription: string
+  readonly httpStatus: number
+  readonly endpoint: Endpoint
+  readonly retryAfterMs?: number | undefined
+  readonly taskId?: string | undefined
+}> {
+  override get message(): string {
+    const code = this.errorCode === "" ? "(no error code)" : this.errorCode
+    const description = this.errorDescription === "" ? "" : `: ${this.errorDescription}`
+    return `${this.endpoint} failed with ${code} [${this.reason}]${description}${withTask(this.taskId)}`
+  }
+}
+
+// ===== Transport errors =====
+
+/** Why the transport could not produce a usable answer. */
+export type TransportErrorKind = "Network" | "HttpStatus" | "BodyTooLarge"
+
+/**
+ * The request did not produce a usable HTTP answer. `requestSent` says whether the provider may have seen it:
+ * `false` (connection refused, DNS failure: nothing was created), `true` (an HTTP status came back) or
+ * `"unknown"` (the connection broke after the request may have left).
+ */
+export class TransportError extends Base("TransportError")<{
+  readonly endpoint: Endpoint
+  readonly kind: TransportErrorKind
+  readonly requestSent: boolean | "unknown"
+  readonly httpStatus?: number | undefined
+  readonly retryAfterMs?: number | undefined
+  readonly bodyExcerpt?: string | undefined
+  readonly taskId?: string | undefined
+  readonly cause?: unknown
+}> {
+  override get message(): string {
+    const detail =
+      this.kind === "HttpStatus"
+        ? `HTTP ${this.httpStatus ?? "?"}`
+        : this.kind === "BodyTooLarge"
+          ? "response body over the size limit"
+          : `network error${this.cause instanceof Error ? ` (${this.cause.message})` : ""}`
+    const sent =
+      this.requestSent === "unknown"
+        ? "request may have been sent"
+        : this.requestSent
+          ? "request sent"
+          : "request not sent"
+    return `${this.endpoint} transport failure: ${detail}; ${sent}${withTask(this.taskId)}`
+  }
+}
+
+// ===== Decode errors =====
+
+/** The provider answered something that is not the protocol. Keeps at most 512 characters of the body. */
+export class DecodeError extends Base("DecodeError")<{
+  readonly endpoint: Endpoint
+  readonly httpStatus?: number | undefined
+  readonly excerpt: string
+  readonly issue: string
+  readonly taskId?: string | undefined
+}> {
+  override get message(): string {
+    const status = this.httpStatus === undefined ? "" : ` (HTTP ${this.httpStatus})`
+    return `${this.endpoint} answer could not be decoded${status}: ${this.issue}${withTask(this.taskId)}`
+  }
+}
+
+// ===== Validation =====
+
+/** The task failed validation before any request was sent. */
+export class InvalidTaskError extends Base("InvalidTaskError")<{
+  readonly taskType: string
+  readonly field: string
+  readonly issue: string
+}> {
+  override get message(): string {
+    const at = this.field === "" ? "" : ` at ${this.field}`
+    return `invalid ${this.taskType} task${at}: ${this.issue}`
+  }
+}
+
+// ===== Lifecycle =====
+
+/** The caller's overall timeout elapsed. The task (if created) may still be collected with `waitForResult`. */
+export class TaskTimeoutError extends Base("TaskTimeoutError")<{
+  readonly taskId?: string | undefined
+  readonly timeoutMs: number
+  readonly elapsedMs: number
+}> {
+  override get message(): string {
+    return `solve timed out after ${this.elapsedMs} ms (timeout ${this.timeoutMs} ms)${withTask(this.taskId)}`
+  }
+}
+
+/** The provider's per-task query budget is spent; querying again would lose the result. */
+export class PollBudgetExhaustedError extends Base("PollBudgetExhaustedError")<{
+  readonly taskId: string
+  readonly queries: number
+  readonly limit: number
+  readonly cause?: unknown
+}> {
+  override get message(): string {
+    return `task ${this.taskId} used its getTaskResult budget (${this.queries} of ${this.limit} queries) without an outcome`
+  }
+}
+
+/** The provider's result window (minus the safety margin) closed before the task was ready. */
+export class TaskDeadlineError extends Base("TaskDeadlineError")<{
+  readonly taskId: string
+  readonly elapsedMs: number
+  readonly windowMs: number
+  readonly cause?: unknown
+}> {
+  override get message(): string {
+    return `task ${this.taskId} reached the end of its ${this.windowMs} ms result window after ${this.elapsedMs} ms without an outcome`
+  }
+}
+
+/**
+ * createTask was sent and the answer was lost (connection dropped, unreadable answer). The task may exist and
+ * be charged; solvekit never re-sends it, because a duplicate is a second paid task.
+ */
+export class CreateTaskOutcomeUnknownError extends Base("CreateTaskOutcomeUnknownError")<{
+  readonly taskType: string
+  readonly cause: TransportError | DecodeError
+}> {
+  override get message(): string {
+    return `createTask for ${this.taskType} was sent but its outcome is unknown (${this.cause.message}); not re-sent to avoid paying twice`
+  }
+}
+
+/** The caller aborted (AbortSignal). Distinct from `TaskTimeoutError`. */
+export class AbortedError extends Base("AbortedError")<{
+  readonly taskId?: string | undefined
+  readonly reason?: unknown
+}> {
+  override get message(): string {
+    return `aborted by the caller${withTask(this.taskId)}`
+  }
+}
+
+/** The client could not be configured (for example, no API key). The message says how to fix it. */
+export class ConfigurationError extends Base("ConfigurationError")<{
+  readonly detail: string
+}> {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+// ===== Unions =====
+
+/** Any error solvekit raises. */
+export type SolveKitError =
+  | ApiError
+  | TransportError
+  | DecodeError
+  | InvalidTaskError
+  | TaskTimeoutError
+  | PollBudgetExhaustedError
+  | TaskDeadlineError
+  | CreateTaskOutcomeUnknownError
+  | AbortedError
+  | ConfigurationError
+
+/** What a single request can fail with (after classification). */
+export type RequestError = ApiError | TransportError | DecodeError
+
+/** What `createTask` can fail with. */
+export type CreateTaskError = InvalidTaskError | RequestError | CreateTaskOutcomeUnknownError
+
+/** What waiting for a created task can fail with. */
+export type WaitError = RequestError | PollBudgetExhaustedError | TaskDeadlineError | TaskTimeoutError
+
+/** What a full solve can fail with. */
+export type SolveError = CreateTaskError | WaitError
+
+// ===== Guards =====
+
+const tags = new Set<string>([
+  "ApiError",
+  "TransportError",
+  "DecodeError",
+  "InvalidTaskError",
+  "TaskTimeoutError",
+  "PollBudgetExhaustedError",
+  "TaskDeadlineError",
+  "CreateTaskOutcomeUnknownError",
+  "AbortedError",
+  "ConfigurationError",
+])
+
+const branded = (u: unknown): u is { readonly _tag: string } =>
+  typeof u === "object" &&
+  u !== null &&
+  (u as Record<symbol, unknown>)[SolveKitErrorBrand] === true &&
+  typeof (u as { _tag?: unknown })._tag === "string"
+
+/** True for any solvekit error, from this copy of the package or another. */
+export const isSolveKitError = (u: unknown): u is SolveKitError => branded(u) && tags.has(u._tag)
+
+const guard =
+  <E extends SolveKitError>(tag: E["_tag"]) =>
+  (u: unknown): u is E =>
+    branded(u) && u._tag === tag
+
+export const isApiError = guard<ApiError>("ApiError")
+export const isTransportError = guard<TransportError>("TransportError")
+export const isDecodeError = guard<DecodeError>("DecodeError")
+export const isInvalidTaskError = guard<InvalidTaskError>("InvalidTaskError")
+export const isTaskTimeoutError = guard<TaskTimeoutError>("TaskTimeoutError")
+export const isPollBudgetExhaustedError = guard<PollBudgetExhaustedError>("PollBudgetExhaustedError")
+export const isTaskDeadlineError = guard<TaskDeadlineError>("TaskDeadlineError")
+export const isCreateTaskOutcomeUnknownError = guard<CreateTaskOutcomeUnknownError>(
+  "CreateTaskOutcomeUnknownError",
+)
+export const isAbortedError = guard<AbortedError>("AbortedError")
+export const isConfigurationError = guard<ConfigurationError>("ConfigurationError")
+
+/** The taskId an error refers to, if any. */
+export const taskIdOf = (u: unknown): string | undefined => {
+  if (!branded(u)) return undefined
+  const taskId = (u as { readonly taskId?: unknown }).taskId
+  return typeof taskId === "string" ? taskId : undefined
+}
+
+/**
+ * A copy of a request error that names the task it concerns. Errors are immutable values; the lifecycle
+ * attaches the taskId once it is known.
+ */
+export const withTaskId = <E extends RequestError>(error: E, taskId: string): E => {
+  if (error.taskId === taskId) return error
+  const e: RequestError = error
+  switch (e._tag) {
+    case "ApiError":
+      return new ApiError({
+        reason: e.reason,
+        errorCode: e.errorCode,
+        errorDescription: e.errorDescription,
+        httpStatus: e.httpStatus,
+        endpoint: e.endpoint,
+        retryAfterMs: e.retryAfterMs,
+        taskId,
+      }) as E
+    case "TransportError":
+      return new TransportError({
+        endpoint: e.endpoint,
+        kind: e.kind,
+        requestSent: e.requestSent,
+        httpStatus: e.httpStatus,
+        retryAfterMs: e.retryAfterMs,
+        bodyExcerpt: e.bodyExcerpt,
+        cause: e.cause,
+        taskId,
+      }) as E
+    case "DecodeError":
+      return new DecodeError({
+        endpoint: e.endpoint,
+        httpStatus: e.httpStatus,
+        excerpt: e.excerpt,
+        issue: e.issue,
+        taskId,
+      }) as E
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The one `Transport` implementation, on ky. Adapters pass their runtime's `fetch`; ky's own retry and timeout
+ * are off because Effect owns them.
+ *
+ * - Every HTTP status resolves (the provider's error envelope lives in 4xx bodies); only network failures and
+ *   oversized bodies fail, as `TransportError`.
+ * - A connection refused / DNS failure before sending is `requestSent: false`; any other network failure is
+ *   `requestSent: "unknown"`, so the lifecycle never re-sends a createTask that may have been created.
+ * - Bodies are stream-read with a cap (default 1 MiB): a larger body is refused without being read whole.
+ * - `Retry-After` (seconds or HTTP date) is parsed into `retryAfterMs`.
+ * - Interruption aborts the request (the signal reaches fetch).
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import ky, { type KyInstance } from "ky"
+import { ClientConfig } from "./ClientConfig.ts"
+import { sanitizeCause, TransportError } from "./Errors.ts"
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  encodeBody,
+  parseRetryAfter,
+  Transport,
+  type TransportResponse,
+} from "./Transport.ts"
+
+export interface KyTransportOptions {
+  /** Base URL of the provider, e.g. "https://api.capsolver.com". Endpoints are resolved under it. */
+  readonly baseUrl: string
+  /** The runtime's fetch (default: the global one, looked up at each request). */
+  readonly fetch?: typeof globalThis.fetch | undefined
+  /** Largest response body accepted, in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number | undefined
+  /** Extra request headers (e.g. a User-Agent). Never put the API key here: it travels in the body. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/** Error codes meaning the connection was never established, so nothing was sent. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "EAI_FAIL",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_INVALID_URL",
+])
+
+// Runtimes without error codes (Deno) say it in words.
+const NOT_SENT_MESSAGE =
+  /connection refused|dns error|failed to lookup address|name or service not known|tcp connect error/i
+
+/** Walks the `cause` chain (and AggregateError members) of a fetch failure looking for a "never connected" sign. */
+export const requestNeverSent = (error: unknown): boolean => {
+  const seen = new Set<unknown>()
+  const visit = (u: unknown, depth: number): boolean => {
+    if (depth > 6 || typeof u !== "object" || u === null || seen.has(u)) return false
+    seen.add(u)
+    const e = u as {
+      readonly code?: unknown
+      readonly message?: unknown
+      readonly cause?: unknown
+      readonly errors?: unknown
+    }
+    if (typeof e.code === "string" && NOT_SENT_CODES.has(e.code)) return true
+    if (typeof e.message === "string" && NOT_SENT_MESSAGE.test(e.message)) return true
+    if (
+      Array.isArray(e.errors) &&
+      e.errors.length > 0 &&
+      e.errors.every((member) => visit(member, depth + 1))
+    )
+      return true
+    return visit(e.cause, depth + 1)
+  }
+  return visit(error, 0)
+}
+
+class BodyTooLarge {
+  readonly _tag = "BodyTooLarge"
+}
+
+/** Reads a body as text, refusing (and cancelling the stream) as soon as it exceeds `maxBytes`. */
+const readCapped = async (response: Response, maxBytes: number): Promise<string> => {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined)
+    throw new BodyTooLarge()
+  }
+  if (response.body === null) return ""
+  const reader = response.body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      throw new BodyTooLarge()
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
+}
+
+/** Builds the transport service from options (exposed for adapters that assemble their own layers). */
+export const make = (options: KyTransportOptions): Transport["Service"] => {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const http: KyInstance = ky.create({
+    baseUrl: `${options.baseUrl.replace(/\/+$/, "")}/`,
+    retry: 0,
+    timeout: false,
+    throwHttpErrors: false,
+    // Looked up per request when not given, so a runtime (or a test) can replace the global later.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    headers: { "content-type": "application/json", accept: "application/json", ...options.headers },
+  })
+  const post = (endpoint: string, body: unknown): Effect.Effect<TransportResponse, TransportError> =>
+    Effect.gen(function* () {
+      const path = endpoint.replace(/^\/+/, "")
+      const response = yield* Effect.tryPromise({
+        try: (signal) => http.post(path, { body: encodeBody(body), signal }),
+        catch: (cause) =>
+          new TransportError({
+            endpoint,
+            kind: "Network",
+            requestSent: requestNeverSent(cause) ? false : "unknown",
+            cause: sanitizeCause(cause),
+          }),
+      })
+      const now = yield* Clock.currentTimeMillis
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now)
+      const text = yield* Effect.tryPromise({
+        try: () => readCapped(response, maxBodyBytes),
+        catch: (cause) =>
+          cause instanceof BodyTooLarge
+            ? new TransportError({
+                endpoint,
+                kind: "BodyTooLarge",
+                requestSent: true,
+                httpStatus: response.status,
+                retryAfterMs,
+              })
+            : new TransportError({
+                endpoint,
+                kind: "Network",
+                requestSent: true,
+                httpStatus: response.status,
+                retryAfterMs,
+                cause: sanitizeCause(cause),
+              }),
+      }).pipe(
+        Effect.onInterrupt(() =>
+          Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve()),
+        ),
+      )
+      return { status: response.status, retryAfterMs, body: text }
+    })
+  return Transport.of({ post })
+}
+
+/** A `Transport` layer on ky for an explicit base URL. */
+export const layer = (options: KyTransportOptions): Layer.Layer<Transport> =>
+  Layer.sync(Transport, () => make(options))
+
+/** A `Transport` layer on ky that takes the base URL from `ClientConfig`. */
+export const layerFromClientConfig = (
+  options: Omit<KyTransportOptions, "baseUrl"> = {},
+): Layer.Layer<Transport, never, ClientConfig> =>
+  Layer.effect(
+    Transport,
+    Effect.gen(function* () {
+      const config = yield* ClientConfig
+      return make({ ...options, baseUrl: config.baseUrl })
+    }),
+  )

@@ -1,0 +1,826 @@
+/**
+ * The task lifecycle: createTask → (answered already? done) → poll getTaskResult on a Schedule → decode.
+ *
+ * Guarantees enforced here by construction, whatever the polling policy or retry settings say:
+ * - every getTaskResult attempt (retries included) passes one gate that counts it against the provider's
+ *   per-task budget (CapSolver: 120) and refuses to start it after `createdAt + window - margin`, where
+ *   `createdAt` is the instant createTask was *sent*;
+ * - the schedules refuse to sleep past that deadline, so an exhausted task fails at once instead of idling;
+ * - polling stops at the first outcome (ready, or a non-transient error): no query after the outcome;
+ * - createTask is re-sent only when the server certainly created nothing (a transient error answer, HTTP
+ *   429/503, a connection refused before sending); any other failure after sending is a
+ *   `CreateTaskOutcomeUnknownError`, because a duplicate is a second paid task.
+ *
+ * Time is read through `Clock` and slept through `Effect.sleep`, randomness (jitter) through `Random`, HTTP
+ * through `Transport`: no runtime globals, and TestClock drives every branch.
+ *
+ * @since 0.1.0
+ */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
+import type * as Semaphore from "effect/Semaphore"
+import type { ClientConfigShape } from "./ClientConfig.ts"
+import {
+  ApiError,
+  CreateTaskOutcomeUnknownError,
+  DecodeError,
+  excerptOf,
+  InvalidTaskError,
+  PollBudgetExhaustedError,
+  type RequestError,
+  TaskDeadlineError,
+  TaskTimeoutError,
+  type TransportError,
+  withTaskId,
+} from "./Errors.ts"
+import type { EventListener, LifecycleEvent } from "./Events.ts"
+import * as Policy from "./Policy.ts"
+import * as Protocol from "./Protocol.ts"
+import type { ProviderEndpoints } from "./Provider.ts"
+import type { Transport, TransportResponse } from "./Transport.ts"
+
+// ===== Types =====
+
+/** What the lifecycle needs to know about a task, independent of the catalogue's representation. */
+export interface TaskCodec<S> {
+  readonly taskType: string
+  readonly kind: "token" | "recognition" | "unknown"
+  /** The wire task `{ type, ...fields }`, or the first validation issue. */
+  readonly validate: () => Result.Result<
+    Protocol.WireTask,
+    { readonly field: string; readonly message: string }
+  >
+  /** The typed solution, or the first decoding issue. */
+  readonly decodeSolution: (
+    raw: unknown,
+  ) => Result.Result<S, { readonly field?: string; readonly message: string }>
+}
+
+/** A codec for tasks known only by id: the solution is returned as sent. */
+export const rawCodec = (taskType: string): TaskCodec<Record<string, unknown>> => ({
+  taskType,
+  kind: "unknown",
+  validate: () => Result.fail({ field: "type", message: "a resumed task cannot be re-created" }),
+  decodeSolution: (raw) =>
+    typeof raw === "object" && raw !== null && !Array.isArray(raw)
+      ? Result.succeed(raw as Record<string, unknown>)
+      : Result.fail({ message: "solution is not an object" }),
+})
+
+/** A solved task. */
+export interface Solved<S> {
+  readonly taskId: string
+  readonly solution: S
+  /** getTaskResult queries this task used (retries included; 0 when createTask answered directly). */
+  readonly queries: number
+  /** Milliseconds from the start of the call to the outcome. */
+  readonly elapsedMs: number
+}
+
+/** A created task, with its solution when createTask answered directly (recognition tasks). */
+export interface CreatedTask<S = Record<string, unknown>> {
+  readonly taskId: string
+  readonly taskType: string
+  /** Clock time (epoch ms) at which createTask was sent: the start of the provider's result window. */
+  readonly createdAt: number
+  readonly solution?: S | undefined
+}
+
+/** Per-call options shared by every lifecycle call. */
+export interface CallOptions {
+  /** Overall timeout of the call (default: the client's `timeout`, if any). */
+  readonly timeout?: Duration.Input | undefined
+  /** Polling cadence for this call (default: the client's policy). */
+  readonly policy?: Policy.PollPolicy | undefined
+  /** Lifecycle events of this call (in addition to the client-level listener). */
+  readonly onEvent?: EventListener | undefined
+}
+
+export type SolveOptions = CallOptions
+
+export interface WaitOptions extends CallOptions {
+  /** When the task was created (epoch ms, from `CreatedTask.createdAt`). Default: now, which is optimistic. */
+  readonly createdAt?: number | undefined
+  /** Queries already spent on this task by an earlier waiter. Default 0. */
+  readonly queriesUsed?: number | undefined
+}
+
+/** The client-wide services the lifecycle runs on. */
+export interface LifecycleEnv {
+  readonly config: ClientConfigShape
+  readonly transport: Transport["Service"]
+  /** Client-level cap on requests in flight. */
+  readonly permits: Semaphore.Semaphore
+  /** Delivers an event to the client-level listener and stream. */
+  readonly publish: (event: LifecycleEvent) => Effect.Effect<void>
+}
+
+// ===== Metrics =====
+
+export const queriesTotal = Metric.counter("solvekit_queries_total", {
+  description: "getTaskResult queries sent (retries included)",
+  incremental: true,
+})
+export const requestsTotal = Metric.counter("solvekit_requests_total", {
+  description: "HTTP requests sent, by endpoint",
+  incremental: true,
+})
+export const solvesTotal = Metric.counter("solvekit_solves_total", {
+  description: "solves finished, by outcome",
+  incremental: true,
+})
+export const errorsTotal = Metric.counter("solvekit_errors_total", {
+  description: "failed calls, by error tag and provider code",
+  incremental: true,
+})
+
+// ===== Requests =====
+
+type EndpointName = keyof ProviderEndpoints
+
+const secretsOf = (env: LifecycleEnv): ReadonlyArray<string> => [Redacted.value(env.config.apiKey)]
+
+/** One HTTP request: under the client's concurrency permit, in a `solvekit.request` span. */
+const send = (
+  env: LifecycleEnv,
+  endpoint: EndpointName,
+  body: Record<string, unknown>,
+  taskId?: string,
+): Effect.Effect<TransportResponse, TransportError> => {
+  const path = env.config.provider.endpoints[endpoint] ?? endpoint
+  return env.permits.withPermit(env.transport.post(path, body)).pipe(
+    Effect.tap(() => Metric.update(Metric.withAttributes(requestsTotal, { endpoint }), 1)),
+    Effect.withSpan("solvekit.request", {
+      attributes:
+        taskId === undefined
+          ? { "solvekit.endpoint": endpoint }
+          : { "solvekit.endpoint": endpoint, "solvekit.task.id": taskId },
+    }),
+  )
+}
+
+const fromResult = <A, E>(result: Result.Result<A, E>): Effect.Effect<A, E> =>
+  Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.fail(result.failure)
+
+/** Transient for an idempotent call: a retry with backoff can fix it. */
+export const isTransient = (env: LifecycleEnv, error: unknown): error is RequestError => {
+  if (typeof error !== "object" || error === null) return false
+  const e = error as RequestError
+  switch (e._tag) {
+    case "TransportError":
+      return (
+        e.kind === "Network" ||
+        (e.kind === "HttpStatus" && (e.httpStatus === 429 || (e.httpStatus ?? 0) >= 500))
+      )
+    case "ApiError":
+      return (
+        env.config.provider.isTransient(e.errorCode) ||
+        (e.errorCode === "" && (e.reason === "RateLimited" || e.reason === "ServiceUnavailable"))
+      )
+    default:
+      return false
+  }
+}
+
+/** createTask may be re-sent only when the server certainly created nothing. */
+export const createTaskMayRetry = (env: LifecycleEnv, error: RequestError): boolean => {
+  switch (error._tag) {
+    case "ApiError":
+      return isTransient(env, error)
+    case "TransportError":
+      return (
+        error.requestSent === false ||
+        (error.kind === "HttpStatus" && (error.httpStatus === 429 || error.httpStatus === 503))
+      )
+    case "DecodeError":
+      return false
+  }
+}
+
+/** createTask was sent and its answer lost or unreadable: the task may exist. */
+const createTaskOutcomeUnknown = (error: RequestError): error is TransportError | DecodeError => {
+  switch (error._tag) {
+    case "ApiError":
+      return false
+    case "DecodeError":
+      return true
+    case "TransportError":
+      if (error.requestSent === false) return false
+      return error.kind !== "HttpStatus" || (error.httpStatus ?? 0) >= 500
+  }
+}
+
+/** Largest Retry-After honoured by a retry; a longer one surfaces the error instead of waiting silently. */
+const MAX_RETRY_AFTER_MS = 60_000
+
+/** Backoff with ×[0.8, 1.2] jitter, raised to the server's Retry-After when it asks for longer. */
+const retryDelayMs = (retry: Policy.RetryPolicy, attempt: number, error: RequestError) =>
+  Effect.map(Random.nextBetween(0.8, 1.2), (jitter) =>
+    Math.max(Math.round(Policy.backoffMs(retry, attempt) * jitter), retryAfterOf(error) ?? 0),
+  )
+
+const retryAfterOf = (error: RequestError): number | undefined =>
+  error._tag === "DecodeError" ? undefined : error.retryAfterMs
+
+/** Retries transient failures of an idempotent call (getBalance, feedbackTask) a bounded number of times. */
+const retryIdempotent = <A>(
+  env: LifecycleEnv,
+  call: Effect.Effect<A, RequestError>,
+): Effect.Effect<A, RequestError> =>
+  call.pipe(
+    Effect.retry(
+      Schedule.fromStepWithMetadata(
+        Effect.succeed((meta: Schedule.InputMetadata<RequestError>) =>
+          Effect.gen(function* () {
+            const error = meta.input
+            const retryAfter = retryAfterOf(error) ?? 0
+            if (
+              !isTransient(env, error) ||
+              meta.attempt > env.config.retry.maxRetries ||
+              retryAfter > MAX_RETRY_AFTER_MS
+            ) {
+              return yield* Effect.fail(error)
+            }
+            const delay = yield* retryDelayMs(env.config.retry, meta.attempt, error)
+            return [error, Duration.millis(delay)] as [RequestError, Duration.Duration]
+          }),
+        ),
+      ),
+    ),
+  )
+
+// ===== Events =====
+
+const emitter = (env: LifecycleEnv, local: EventListener | undefined) => (event: LifecycleEvent) =>
+  Effect.andThen(
+    env.publish(event),
+    Effect.sync(() => {
+      if (local === undefined) return
+      try {
+        local(event)
+      } catch {
+        // A listener's bug must not break the solve it observes.
+      }
+    }),
+  )
+
+const errorCodeOf = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "ApiError"
+    ? (error as ApiError).errorCode
+    : undefined
+
+const recordFailure = (error: { readonly _tag: string }) =>
+  Metric.update(
+    Metric.withAttributes(errorsTotal, { error: error._tag, code: errorCodeOf(error) ?? error._tag }),
+    1,
+  )
+
+// ===== createTask =====
+
+/** Progress shared with the caller's wrappers (timeout, events) while the call runs. */
+interface Progress {
+  taskId: string | undefined
+  queries: number
+}
+
+const bodyFor = (env: LifecycleEnv, extra: Record<string, unknown>): Record<string, unknown> => ({
+  clientKey: env.config.apiKey,
+  ...(env.config.appId === undefined ? {} : { appId: env.config.appId }),
+  ...extra,
+})
+
+/** The wire task for this provider, or an `InvalidTaskError` before any request. */
+const wireTaskOf = <S>(env: LifecycleEnv, codec: TaskCodec<S>) => {
+  const validated = codec.validate()
+  if (Result.isFailure(validated)) {
+    return Effect.fail(
+      new InvalidTaskError({
+        taskType: codec.taskType,
+        field: validated.failure.field,
+        issue: validated.failure.message,
+      }),
+    )
+  }
+  const wire = validated.success
+  return Effect.succeed({ ...wire, type: env.config.provider.taskTypeName(wire.type) })
+}
+
+const decodeSolutionOf = <S>(
+  codec: TaskCodec<S>,
+  endpoint: "createTask" | "getTaskResult" | "getToken",
+  taskId: string,
+  raw: Record<string, unknown>,
+): Effect.Effect<S, DecodeError> => {
+  const decoded = codec.decodeSolution(raw)
+  if (Result.isSuccess(decoded)) return Effect.succeed(decoded.success)
+  const field =
+    decoded.failure.field === undefined || decoded.failure.field === "" ? "" : ` at ${decoded.failure.field}`
+  let excerpt: string
+  try {
+    excerpt = excerptOf(JSON.stringify(raw) ?? "")
+  } catch {
+    excerpt = "(unserialisable solution)"
+  }
+  return Effect.fail(
+    new DecodeError({
+      endpoint,
+      excerpt,
+      issue: `solution does not match ${codec.taskType}${field}: ${decoded.failure.message}`,
+      taskId,
+    }),
+  )
+}
+
+/**
+ * Sends createTask (or getToken), re-sending only when the server certainly created nothing.
+ * Returns the raw answer and the instant the successful attempt was sent.
+ */
+const sendCreate = (
+  env: LifecycleEnv,
+  endpoint: "createTask" | "getToken",
+  taskType: string,
+  body: Record<string, unknown>,
+): Effect.Effect<
+  { readonly state: Protocol.TaskState; readonly sentAt: number },
+  RequestError | CreateTaskOutcomeUnknownError
+> =>
+  Effect.gen(function* () {
+    const ctx = { endpoint, provider: env.config.provider, secrets: secretsOf(env) }
+    for (let attempt = 1; ; attempt++) {
+      const sentAt = yield* Clock.currentTimeMillis
+      const outcome = yield* send(env, endpoint, body).pipe(
+        Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
+        Effect.result,
+      )
+      if (Result.isSuccess(outcome)) return { state: outcome.success, sentAt }
+      const error = outcome.failure
+      const retryAfter = retryAfterOf(error) ?? 0
+      if (
+        createTaskMayRetry(env, error) &&
+        attempt <= env.config.retry.createTaskMaxRetries &&
+        retryAfter <= MAX_RETRY_AFTER_MS
+      ) {
+        yield* Effect.sleep(Duration.millis(yield* retryDelayMs(env.config.retry, attempt, error)))
+        continue
+      }
+      if (createTaskOutcomeUnknown(error))
+        return yield* new CreateTaskOutcomeUnknownError({ taskType, cause: error })
+      return yield* Effect.fail(error)
+    }
+  })
+
+/** createTask: validated, sent once (or re-sent only when nothing was created), answered. */
+export const createTask = <S>(
+  env: LifecycleEnv,
+  codec: TaskCodec<S>,
+  endpoint: "createTask" | "getToken" = "createTask",
+) =>
+  Effect.gen(function* () {
+    const task = yield* wireTaskOf(env, codec)
+    const { state, sentAt } = yield* sendCreate(env, endpoint, codec.taskType, bodyFor(env, { task }))
+    if (state.taskId === undefined && state._tag === "Pending") {
+      // The task was accepted but we cannot name it: we can neither collect it nor safely re-send it.
+      const cause = new DecodeError({
+        endpoint,
+        excerpt: "",
+        issue: `${endpoint} answered without a taskId`,
+      })
+      return yield* new CreateTaskOutcomeUnknownError({ taskType: codec.taskType, cause })
+    }
+    const taskId = state.taskId ?? ""
+    if (state._tag === "Ready") {
+      const solution = yield* decodeSolutionOf(codec, endpoint, taskId, state.solution)
+      const created: CreatedTask<S> = { taskId, taskType: codec.taskType, createdAt: sentAt, solution }
+      return created
+    }
+    const created: CreatedTask<S> = { taskId, taskType: codec.taskType, createdAt: sentAt }
+    return created
+  })
+
+// ===== Polling =====
+
+interface PollParams<S> {
+  readonly codec: TaskCodec<S>
+  readonly taskId: string
+  readonly createdAt: number
+  readonly queriesUsed: number
+  readonly policy: Policy.PollPolicy
+  readonly startedAt: number
+  readonly progress: Progress
+  readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
+}
+
+type LimitError = PollBudgetExhaustedError | TaskDeadlineError
+
+/**
+ * Polls getTaskResult until the task is ready or fails. Every query passes `gate`; both schedules refuse a
+ * delay that would end past the deadline.
+ */
+const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
+  Effect.gen(function* () {
+    const { provider } = env.config
+    const { limits } = provider
+    const { taskId, createdAt, codec, progress } = params
+    const deadline = createdAt + limits.resultWindowMs - limits.safetyMarginMs
+    const ctx = { endpoint: "getTaskResult", provider, taskId, secrets: secretsOf(env) } as const
+    progress.queries = params.queriesUsed
+    progress.taskId = taskId
+
+    const budgetError = (cause?: unknown) =>
+      new PollBudgetExhaustedError({
+        taskId,
+        queries: progress.queries,
+        limit: limits.maxQueriesPerTask,
+        cause,
+      })
+    const deadlineError = (now: number, cause?: unknown) =>
+      new TaskDeadlineError({ taskId, elapsedMs: now - createdAt, windowMs: limits.resultWindowMs, cause })
+
+    /** Refuses a wait of `delayMs` that would leave no query possible before the deadline. */
+    const ensureRoom = (delayMs: number, cause?: unknown): Effect.Effect<void, LimitError> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<void, LimitError> => {
+        if (progress.queries >= limits.maxQueriesPerTask) return Effect.fail(budgetError(cause))
+        if (now + delayMs >= deadline) return Effect.fail(deadlineError(now, cause))
+        return Effect.void
+      })
+
+    /** The only door to getTaskResult: counts the query, refuses it past the budget or the deadline. */
+    const gate: Effect.Effect<void, LimitError> = Effect.andThen(
+      ensureRoom(0),
+      Effect.andThen(
+        Effect.sync(() => {
+          progress.queries += 1
+        }),
+        Metric.update(queriesTotal, 1),
+      ),
+    )
+
+    const wireId = Protocol.wireTaskId(provider, taskId)
+    const attempt: Effect.Effect<Protocol.TaskState, RequestError | LimitError> = Effect.andThen(
+      gate,
+      send(env, "getTaskResult", bodyFor(env, { taskId: wireId }), taskId).pipe(
+        Effect.mapError((e) => withTaskId(e, taskId)),
+        Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
+      ),
+    )
+
+    // Transient failures are retried inside the budget and the deadline; the retry counts as a query.
+    const retrySchedule = Schedule.fromStepWithMetadata(
+      Effect.succeed((meta: Schedule.InputMetadata<RequestError | LimitError>) =>
+        Effect.gen(function* () {
+          const error = meta.input
+          if (!isTransient(env, error)) return yield* Effect.fail(error)
+          const delay = yield* retryDelayMs(env.config.retry, meta.attempt, error)
+          yield* ensureRoom(delay, error)
+          return [error, Duration.millis(delay)] as [RequestError | LimitError, Duration.Duration]
+        }),
+      ),
+    )
+    const query = attempt.pipe(
+      Effect.retry(retrySchedule),
+      Effect.tap((state) =>
+        params.emit({
+          _tag: "Polled",
+          taskType: codec.taskType,
+          taskId,
+          status: state._tag === "Ready" ? "ready" : state.status,
+          queries: progress.queries,
+          elapsedMs: 0,
+        }),
+      ),
+    )
+
+    const nextDelay = (lastStatus: "created" | "idle" | "processing") =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const chosen = yield* params.policy.nextDelay({
+          taskType: codec.taskType,
+          kind: codec.kind,
+          attempt: progress.queries,
+          elapsedMs: now - createdAt,
+          lastStatus,
+          limits,
+          advice: provider.polling,
+        })
+        const delayMs = Math.max(0, Duration.toMillis(chosen))
+        yield* ensureRoom(delayMs)
+        return Duration.millis(delayMs)
+      })
+
+    // The polling cadence as a Schedule: the policy picks the delay, the limits veto it, an outcome ends it.
+    const pollSchedule = Schedule.fromStepWithMetadata(
+      Effect.succeed((meta: Schedule.InputMetadata<Protocol.TaskState>) =>
+        Effect.gen(function* () {
+          const state = meta.input
+          if (state._tag === "Ready") return yield* Cause.done(state)
+          const delay = yield* nextDelay(state.status)
+          return [state, delay] as [Protocol.TaskState, Duration.Duration]
+        }),
+      ),
+    )
+
+    const observe = (outcome: "ready" | "failed") =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        params.policy.observe({
+          taskType: codec.taskType,
+          solveMs: now - createdAt,
+          queries: progress.queries,
+          outcome,
+        }),
+      )
+
+    yield* Effect.sleep(yield* nextDelay("created"))
+    const final = yield* Effect.repeat(query, pollSchedule).pipe(
+      Effect.tapError((error) =>
+        error._tag === "ApiError" && error.reason === "Unsolvable" ? observe("failed") : Effect.void,
+      ),
+    )
+    if (final._tag !== "Ready") {
+      // Unreachable: the schedule only ends on a ready state; kept total for the type checker.
+      return yield* Effect.fail(budgetError())
+    }
+    yield* observe("ready")
+    return yield* decodeSolutionOf(codec, "getTaskResult", taskId, final.solution)
+  })
+
+// ===== Calls =====
+
+const withCallFrame = <A, E extends { readonly _tag: string }, R>(
+  env: LifecycleEnv,
+  options: {
+    readonly taskType: string
+    readonly timeout: Duration.Input | undefined
+    readonly onEvent: EventListener | undefined
+    readonly span: string
+  },
+  body: (frame: {
+    readonly startedAt: number
+    readonly progress: Progress
+    readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
+  }) => Effect.Effect<Solved<A>, E, R>,
+): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
+  Effect.gen(function* () {
+    const startedAt = yield* Clock.currentTimeMillis
+    const progress: Progress = { taskId: undefined, queries: 0 }
+    const publish = emitter(env, options.onEvent)
+    const emit = (event: LifecycleEvent) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => publish({ ...event, elapsedMs: now - startedAt }))
+    const timeout = options.timeout ?? env.config.timeout
+    const run = body({ startedAt, progress, emit })
+    const bounded: Effect.Effect<Solved<A>, E | TaskTimeoutError, R> = timeout === undefined
+      ? run
+      : run.pipe(
+          Effect.timeoutOrElse({
+            duration: timeout,
+            orElse: () =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Effect.fail(
+                  new TaskTimeoutError({
+                    taskId: progress.taskId,
+                    timeoutMs: Duration.toMillis(Duration.fromInputUnsafe(timeout)),
+                    elapsedMs: now - startedAt,
+                  }),
+                ),
+              ),
+          }),
+        )
+    return yield* bounded.pipe(
+      Effect.tap((solved) =>
+        Effect.andThen(
+          emit({
+            _tag: "Solved",
+            taskType: options.taskType,
+            taskId: solved.taskId,
+            queries: solved.queries,
+            elapsedMs: 0,
+          }),
+          Metric.update(Metric.withAttributes(solvesTotal, { outcome: "solved" }), 1),
+        ),
+      ),
+      Effect.tapError((error) =>
+        Effect.andThen(
+          emit({
+            _tag: "Failed",
+            taskType: options.taskType,
+            taskId: progress.taskId,
+            queries: progress.queries,
+            elapsedMs: 0,
+            error: error._tag,
+            errorCode: errorCodeOf(error),
+          }),
+          Effect.andThen(
+            recordFailure(error),
+            Metric.update(Metric.withAttributes(solvesTotal, { outcome: "failed" }), 1),
+          ),
+        ),
+      ),
+      Effect.ensuring(
+        Effect.suspend(() =>
+          Effect.annotateCurrentSpan({
+            "solvekit.task.id": progress.taskId ?? "",
+            "solvekit.queries": progress.queries,
+          }),
+        ),
+      ),
+      Effect.withSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }),
+    )
+  })
+
+/** createTask → (already answered? done) → poll → decode. */
+export const solve = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: SolveOptions = {}) =>
+  withCallFrame(
+    env,
+    { taskType: codec.taskType, timeout: options.timeout, onEvent: options.onEvent, span: "solvekit.solve" },
+    ({ startedAt, progress, emit }) =>
+      Effect.gen(function* () {
+        const created = yield* createTask(env, codec)
+        progress.taskId = created.taskId
+        const ready = created.solution !== undefined
+        yield* emit({
+          _tag: "Created",
+          taskType: codec.taskType,
+          taskId: created.taskId,
+          queries: 0,
+          elapsedMs: 0,
+          ready,
+        })
+        if (created.solution !== undefined) {
+          const now = yield* Clock.currentTimeMillis
+          return {
+            taskId: created.taskId,
+            solution: created.solution,
+            queries: 0,
+            elapsedMs: now - startedAt,
+          }
+        }
+        const solution = yield* poll(env, {
+          codec,
+          taskId: created.taskId,
+          createdAt: created.createdAt,
+          queriesUsed: 0,
+          policy: options.policy ?? env.config.policy,
+          startedAt,
+          progress,
+          emit,
+        })
+        const now = yield* Clock.currentTimeMillis
+        return { taskId: created.taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
+      }),
+  )
+
+/** Waits for a task created earlier (by this process or another), inside the same limits as `solve`. */
+export const waitForResult = <S>(
+  env: LifecycleEnv,
+  taskId: string,
+  codec: TaskCodec<S>,
+  options: WaitOptions = {},
+) =>
+  withCallFrame(
+    env,
+    {
+      taskType: codec.taskType,
+      timeout: options.timeout,
+      onEvent: options.onEvent,
+      span: "solvekit.waitForResult",
+    },
+    ({ startedAt, progress, emit }) =>
+      Effect.gen(function* () {
+        progress.taskId = taskId
+        const createdAt = options.createdAt ?? startedAt
+        const solution = yield* poll(env, {
+          codec,
+          taskId,
+          createdAt,
+          queriesUsed: options.queriesUsed ?? 0,
+          policy: options.policy ?? env.config.policy,
+          startedAt,
+          progress,
+          emit,
+        })
+        const now = yield* Clock.currentTimeMillis
+        return { taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
+      }),
+  )
+
+/** The one-shot getToken call (reCAPTCHA at CapSolver). Like createTask, never re-sent blindly. */
+export const getToken = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: CallOptions = {}) =>
+  withCallFrame(
+    env,
+    {
+      taskType: codec.taskType,
+      timeout: options.timeout,
+      onEvent: options.onEvent,
+      span: "solvekit.getToken",
+    },
+    ({ startedAt, progress, emit }) =>
+      Effect.gen(function* () {
+        if (env.config.provider.endpoints.getToken === undefined) {
+          return yield* new ApiError({
+            reason: "UnsupportedTask",
+            errorCode: "",
+            errorDescription: `${env.config.provider.name} has no getToken endpoint`,
+            httpStatus: 0,
+            endpoint: "getToken",
+          })
+        }
+        const created = yield* createTask(env, codec, "getToken")
+        progress.taskId = created.taskId
+        yield* emit({
+          _tag: "Created",
+          taskType: codec.taskType,
+          taskId: created.taskId,
+          queries: 0,
+          elapsedMs: 0,
+          ready: created.solution !== undefined,
+        })
+        if (created.solution !== undefined) {
+          const now = yield* Clock.currentTimeMillis
+          return {
+            taskId: created.taskId,
+            solution: created.solution,
+            queries: 0,
+            elapsedMs: now - startedAt,
+          }
+        }
+        // Lenient: a provider that answers getToken asynchronously is polled like any task.
+        const solution = yield* poll(env, {
+          codec,
+          taskId: created.taskId,
+          createdAt: created.createdAt,
+          queriesUsed: 0,
+          policy: options.policy ?? env.config.policy,
+          startedAt,
+          progress,
+          emit,
+        })
+        const now = yield* Clock.currentTimeMillis
+        return { taskId: created.taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
+      }),
+  )
+
+/** createTask alone (no polling), for callers that collect later with `waitForResult`. */
+export const createOnly = <S>(env: LifecycleEnv, codec: TaskCodec<S>) =>
+  createTask(env, codec).pipe(
+    Effect.tapError(recordFailure),
+    Effect.withSpan("solvekit.createTask", { attributes: { "solvekit.task.type": codec.taskType } }),
+  )
+
+/** getBalance, retried on transient failures. */
+export const getBalance = (env: LifecycleEnv): Effect.Effect<Protocol.Balance, RequestError> => {
+  const ctx = { endpoint: "getBalance", provider: env.config.provider, secrets: secretsOf(env) } as const
+  return retryIdempotent(
+    env,
+    send(env, "getBalance", bodyFor(env, {})).pipe(
+      Effect.flatMap((response) => fromResult(Protocol.interpretBalance(ctx, response))),
+    ),
+  ).pipe(Effect.tapError(recordFailure), Effect.withSpan("solvekit.getBalance"))
+}
+
+/** Feedback on a solved task's result (was the token accepted?). */
+export interface FeedbackOptions {
+  /** True when the target site rejected the token / answer. */
+  readonly invalid: boolean
+  readonly code?: number | undefined
+  readonly message?: string | undefined
+}
+
+/** feedbackTask, retried on transient failures (it charges nothing). */
+export const feedback = (
+  env: LifecycleEnv,
+  taskId: string,
+  options: FeedbackOptions,
+): Effect.Effect<Protocol.FeedbackResult, RequestError> => {
+  const ctx = {
+    endpoint: "feedbackTask",
+    provider: env.config.provider,
+    taskId,
+    secrets: secretsOf(env),
+  } as const
+  const result = {
+    invalid: options.invalid,
+    ...(options.code === undefined ? {} : { code: options.code }),
+    ...(options.message === undefined ? {} : { message: options.message }),
+  }
+  return retryIdempotent(
+    env,
+    send(
+      env,
+      "feedbackTask",
+      bodyFor(env, { taskId: Protocol.wireTaskId(env.config.provider, taskId), result }),
+      taskId,
+    ).pipe(
+      Effect.mapError((e) => withTaskId(e, taskId)),
+      Effect.flatMap((response) => fromResult(Protocol.interpretFeedback(ctx, response))),
+    ),
+  ).pipe(
+    Effect.tapError(recordFailure),
+    Effect.withSpan("solvekit.feedback", { attributes: { "solvekit.task.id": taskId } }),
+  )
+}

@@ -1,0 +1,158 @@
+/**
+ * Polling policies: *when* to ask getTaskResult next. A policy only chooses the cadence; the lifecycle enforces
+ * the provider's hard limits (query budget, result window, no query after the outcome) whatever it says.
+ *
+ * A policy sees the task type, the number of queries so far, the time since creation and the last status, and
+ * is told about every completion (task type, solve time), so a policy can learn per-type solve-time
+ * distributions from the client's own recent history (`Policy.adaptive`).
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type { ProviderLimits, ProviderPollingAdvice } from "./Provider.ts"
+
+/** What a policy knows when it chooses the next delay. */
+export interface PollContext {
+  readonly taskType: string
+  /** "recognition" tasks are usually answered by createTask; "unknown" when resuming without a definition. */
+  readonly kind: "token" | "recognition" | "unknown"
+  /** getTaskResult queries already made for this task (retries included); 0 before the first. */
+  readonly attempt: number
+  /** Milliseconds since the task was created (createTask sent). */
+  readonly elapsedMs: number
+  /** The last status seen: "created" before the first poll. */
+  readonly lastStatus: "created" | "idle" | "processing"
+  readonly limits: ProviderLimits
+  readonly advice: ProviderPollingAdvice
+}
+
+/** A finished task, reported to the policy so it can learn. */
+export interface Completion {
+  readonly taskType: string
+  /** Milliseconds from creation to the query that saw the outcome. */
+  readonly solveMs: number
+  readonly queries: number
+  readonly outcome: "ready" | "failed"
+}
+
+export interface PollPolicy {
+  readonly name: string
+  /** The delay before the next getTaskResult query. */
+  readonly nextDelay: (context: PollContext) => Effect.Effect<Duration.Duration>
+  /** Called once per task outcome seen by polling (not for synchronous answers). */
+  readonly observe: (completion: Completion) => Effect.Effect<void>
+}
+
+/** Builds a policy from plain functions. */
+export const make = (options: {
+  readonly name: string
+  readonly nextDelay: (context: PollContext) => Duration.Input
+  readonly observe?: ((completion: Completion) => void) | undefined
+}): PollPolicy => ({
+  name: options.name,
+  nextDelay: (context) => Effect.sync(() => Duration.fromInputUnsafe(options.nextDelay(context))),
+  observe: (completion) =>
+    options.observe === undefined ? Effect.void : Effect.sync(() => options.observe?.(completion)),
+})
+
+/** A fixed cadence: `firstDelay` before the first query, then `interval` between queries. */
+export const fixed = (interval: Duration.Input, firstDelay: Duration.Input = interval): PollPolicy => {
+  const first = Duration.fromInputUnsafe(firstDelay)
+  const every = Duration.fromInputUnsafe(interval)
+  return {
+    name: `fixed(${Duration.toMillis(every)}ms, first ${Duration.toMillis(first)}ms)`,
+    nextDelay: (context) => Effect.succeed(context.attempt === 0 ? first : every),
+    observe: () => Effect.void,
+  }
+}
+
+/**
+ * The provider's advice: a short first delay (CapSolver: 1.5 s), then its interval while processing
+ * (CapSolver: 3 s). Recognition tasks answered by createTask never reach the policy.
+ */
+export const defaultPolicy: PollPolicy = {
+  name: "default",
+  nextDelay: (context) =>
+    Effect.succeed(
+      Duration.millis(context.attempt === 0 ? context.advice.firstDelayMs : context.advice.intervalMs),
+    ),
+  observe: () => Effect.void,
+}
+
+export { defaultPolicy as default }
+
+/**
+ * A policy that learns, per task type, from the client's own recent solve times: the first query waits for
+ * roughly the `quantile` of recent solve times (so most tasks are ready at the first query), then it polls at
+ * `interval`. Until `minSamples` completions are known for a type it behaves like `defaultPolicy`.
+ *
+ * State lives in the returned value: create one per client (or share one across clients to pool history).
+ */
+export const adaptive = (
+  options: {
+    readonly window?: number
+    readonly minSamples?: number
+    readonly quantile?: number
+    readonly interval?: Duration.Input
+    readonly minFirstDelay?: Duration.Input
+  } = {},
+): PollPolicy => {
+  const window = options.window ?? 50
+  const minSamples = options.minSamples ?? 5
+  const quantile = options.quantile ?? 0.5
+  const minFirst = Duration.toMillis(Duration.fromInputUnsafe(options.minFirstDelay ?? "500 millis"))
+  const history = new Map<string, Array<number>>()
+  return {
+    name: `adaptive(q${quantile}, window ${window})`,
+    nextDelay: (context) =>
+      Effect.sync(() => {
+        const interval =
+          options.interval === undefined
+            ? context.advice.intervalMs
+            : Duration.toMillis(Duration.fromInputUnsafe(options.interval))
+        const samples = history.get(context.taskType) ?? []
+        if (samples.length < minSamples) {
+          return Duration.millis(context.attempt === 0 ? context.advice.firstDelayMs : interval)
+        }
+        const sorted = [...samples].sort((a, b) => a - b)
+        const target = sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? 0
+        if (context.attempt === 0) return Duration.millis(Math.max(minFirst, target))
+        // Past the learned target, poll at the interval, but never more often than half of it.
+        return Duration.millis(Math.max(interval / 2, Math.min(interval, target - context.elapsedMs)))
+      }),
+    observe: (completion) =>
+      Effect.sync(() => {
+        if (completion.outcome !== "ready") return
+        const samples = history.get(completion.taskType) ?? []
+        samples.push(completion.solveMs)
+        if (samples.length > window) samples.shift()
+        history.set(completion.taskType, samples)
+      }),
+  }
+}
+
+// ===== Retries of idempotent calls =====
+
+/** Backoff for transient failures (network, 5xx, 429, overload codes). Jitter is applied as ×[0.8, 1.2]. */
+export interface RetryPolicy {
+  /** Delay before the first retry. */
+  readonly baseDelayMs: number
+  /** Cap on a single backoff delay (a longer Retry-After is honoured when the deadline allows). */
+  readonly maxDelayMs: number
+  /** Retries of getBalance / feedbackTask per call. getTaskResult retries are bounded by the task budget. */
+  readonly maxRetries: number
+  /** Retries of createTask, only when the server certainly created nothing. */
+  readonly createTaskMaxRetries: number
+}
+
+export const defaultRetry: RetryPolicy = {
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  maxRetries: 4,
+  createTaskMaxRetries: 3,
+}
+
+/** The backoff delay before retry number `retry` (1-based), before jitter and Retry-After. */
+export const backoffMs = (policy: RetryPolicy, retry: number): number =>
+  Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1))

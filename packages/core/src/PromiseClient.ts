@@ -1,0 +1,347 @@
+/**
+ * The Promise face, built once here over a `ManagedRuntime` and reused by every adapter:
+ *
+ * ```ts
+ * const client = makePromiseClient(SolveKit.layerKy({ apiKey }))
+ * const { solution } = await client.solve(ReCaptchaV2TaskProxyLess({ websiteURL, websiteKey }), { signal })
+ * await client.dispose()
+ * ```
+ *
+ * - Effect types stay out of the signatures; errors reject as the solvekit `Error` subclasses (with `_tag`,
+ *   and guards such as `isApiError` that work across package copies).
+ * - `signal` on every call: aborting interrupts the call at once, aborts the in-flight HTTP request, clears
+ *   every timer, and rejects with `AbortedError` (carrying the taskId when known), distinct from the
+ *   `TaskTimeoutError` of the `timeout` option.
+ * - `dispose()` / `await using` release the runtime; later calls reject with `ConfigurationError`.
+ *
+ * @since 0.1.0
+ */
+import * as Cause from "effect/Cause"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
+import type { ClientOptions, ResolveOptions } from "./ClientConfig.ts"
+import {
+  AbortedError,
+  ConfigurationError,
+  type CreateTaskError,
+  type RequestError,
+  type SolveError,
+  type WaitError,
+} from "./Errors.ts"
+import type { EventListener, LifecycleEvent } from "./Events.ts"
+import type { KyTransportOptions } from "./KyTransport.ts"
+import type { CreatedTask, FeedbackOptions, Solved } from "./Lifecycle.ts"
+import type { PollPolicy } from "./Policy.ts"
+import type { Balance, FeedbackResult } from "./Protocol.ts"
+import { SolveKit, type TaskHandle, type WaitSolution } from "./SolveKit.ts"
+import type { AnyTaskDefinition, AnyTaskRequest, SolutionOf } from "./Task.ts"
+
+/** Options every Promise call accepts. */
+export interface SignalOptions {
+  /** Aborting rejects the call with `AbortedError` and cancels its requests and timers. */
+  readonly signal?: AbortSignal | undefined
+}
+
+export interface PromiseSolveOptions extends SignalOptions {
+  /** Overall timeout (milliseconds or a duration string such as "90 seconds"); rejects with `TaskTimeoutError`. */
+  readonly timeout?: Duration.Input | undefined
+  readonly policy?: PollPolicy | undefined
+  readonly onEvent?: EventListener | undefined
+}
+
+export interface PromiseWaitOptions<D extends AnyTaskDefinition | undefined = undefined>
+  extends PromiseSolveOptions {
+  /** A task definition: types and checks the solution. */
+  readonly task?: D
+  /** When the task was created (epoch ms; `createTask` returns it). Default: now. */
+  readonly createdAt?: number | undefined
+  readonly queriesUsed?: number | undefined
+}
+
+export interface PromiseSolveAllOptions extends PromiseSolveOptions {
+  /** Tasks solved at once (default 16). */
+  readonly concurrency?: number | undefined
+}
+
+/** One settled task of a batch, shaped like `Promise.allSettled` entries plus its index and task. */
+export type Settled<R extends AnyTaskRequest> =
+  | {
+      readonly status: "fulfilled"
+      readonly index: number
+      readonly task: R
+      readonly value: Solved<SolutionOf<R>>
+    }
+  | { readonly status: "rejected"; readonly index: number; readonly task: R; readonly reason: SolveError }
+
+/** The Promise client every adapter returns. */
+export interface SolveKitClient extends AsyncDisposable {
+  solve<R extends AnyTaskRequest>(task: R, options?: PromiseSolveOptions): Promise<Solved<SolutionOf<R>>>
+  createTask<R extends AnyTaskRequest>(task: R, options?: SignalOptions): Promise<CreatedTask<SolutionOf<R>>>
+  waitForResult<D extends AnyTaskDefinition | undefined = undefined>(
+    task: TaskHandle,
+    options?: PromiseWaitOptions<D>,
+  ): Promise<Solved<WaitSolution<D>>>
+  /** Solves a batch with bounded concurrency; resolves once every task has settled (never rejects per task). */
+  solveAll<R extends AnyTaskRequest>(
+    tasks: Iterable<R> | AsyncIterable<R>,
+    options?: PromiseSolveAllOptions,
+  ): Promise<Array<Settled<R>>>
+  /** Like `solveAll`, yielding each entry as it settles (completion order), pulling input as slots free up. */
+  solveEach<R extends AnyTaskRequest>(
+    tasks: Iterable<R> | AsyncIterable<R>,
+    options?: PromiseSolveAllOptions,
+  ): AsyncIterable<Settled<R>>
+  getToken<R extends AnyTaskRequest>(task: R, options?: PromiseSolveOptions): Promise<Solved<SolutionOf<R>>>
+  getBalance(options?: SignalOptions): Promise<Balance>
+  feedback(taskId: string, options: FeedbackOptions & SignalOptions): Promise<FeedbackResult>
+  /** Subscribes to every lifecycle event of this client; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void
+  dispose(): Promise<void>
+}
+
+type AnyError = SolveError | CreateTaskError | WaitError | RequestError | ConfigurationError
+
+/** Tracks the taskId of a running call (for `AbortedError`) by watching its events. */
+const tracker = (initial?: string) => {
+  let taskId = initial
+  const listen =
+    (inner: EventListener | undefined): EventListener =>
+    (event: LifecycleEvent) => {
+      if (event.taskId !== undefined) taskId = event.taskId
+      inner?.(event)
+    }
+  return { listen, current: () => taskId }
+}
+
+const fromAsync = <R>(tasks: Iterable<R> | AsyncIterable<R>): Stream.Stream<R> =>
+  Symbol.asyncIterator in tasks
+    ? Stream.fromAsyncIterable(tasks as AsyncIterable<R>, (error) => error).pipe(Stream.orDie)
+    : Stream.fromIterable(tasks as Iterable<R>)
+
+const toSettled = <R extends AnyTaskRequest>(entry: {
+  readonly index: number
+  readonly task: R
+  readonly result: Result.Result<Solved<SolutionOf<R>>, SolveError>
+}): Settled<R> =>
+  Result.isSuccess(entry.result)
+    ? { status: "fulfilled", index: entry.index, task: entry.task, value: entry.result.success }
+    : { status: "rejected", index: entry.index, task: entry.task, reason: entry.result.failure }
+
+export class PromiseClient implements SolveKitClient {
+  readonly #runtime: ManagedRuntime.ManagedRuntime<SolveKit, ConfigurationError>
+  readonly #listeners = new Set<EventListener>()
+  #disposed = false
+
+  constructor(layer: Layer.Layer<SolveKit, ConfigurationError>) {
+    this.#runtime = ManagedRuntime.make(layer)
+  }
+
+  async #run<A>(
+    effect: Effect.Effect<A, AnyError, SolveKit>,
+    signal: AbortSignal | undefined,
+    taskId: () => string | undefined = () => undefined,
+  ): Promise<A> {
+    if (this.#disposed) throw new ConfigurationError({ detail: "This solvekit client was disposed." })
+    if (signal?.aborted) throw new AbortedError({ taskId: taskId(), reason: signal.reason })
+    const exit = await this.#runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
+    if (Exit.isSuccess(exit)) return exit.value
+    const failure = Cause.findError(exit.cause)
+    if (Result.isSuccess(failure)) throw failure.success
+    if (Cause.hasInterruptsOnly(exit.cause)) {
+      throw new AbortedError({ taskId: taskId(), reason: signal?.aborted ? signal.reason : undefined })
+    }
+    throw Cause.squash(exit.cause)
+  }
+
+  #emit = (event: LifecycleEvent) => {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch {
+        // A listener's bug must not break the solve it observes.
+      }
+    }
+  }
+
+  #withClientListeners(local: EventListener | undefined): EventListener | undefined {
+    if (this.#listeners.size === 0) return local
+    return (event) => {
+      this.#emit(event)
+      local?.(event)
+    }
+  }
+
+  solve<R extends AnyTaskRequest>(
+    task: R,
+    options: PromiseSolveOptions = {},
+  ): Promise<Solved<SolutionOf<R>>> {
+    const track = tracker()
+    const onEvent = track.listen(this.#withClientListeners(options.onEvent))
+    return this.#run(
+      SolveKit.use((kit) => kit.solve(task, { timeout: options.timeout, policy: options.policy, onEvent })),
+      options.signal,
+      track.current,
+    )
+  }
+
+  createTask<R extends AnyTaskRequest>(
+    task: R,
+    options: SignalOptions = {},
+  ): Promise<CreatedTask<SolutionOf<R>>> {
+    return this.#run(
+      SolveKit.use((kit) => kit.createTask(task)),
+      options.signal,
+    )
+  }
+
+  waitForResult<D extends AnyTaskDefinition | undefined = undefined>(
+    task: TaskHandle,
+    options: PromiseWaitOptions<D> = {},
+  ): Promise<Solved<WaitSolution<D>>> {
+    const taskId = typeof task === "string" ? task : task.taskId
+    const onEvent = this.#withClientListeners(options.onEvent)
+    return this.#run(
+      SolveKit.use((kit) =>
+        kit.waitForResult<D>(task, {
+          ...(options.task === undefined ? {} : { task: options.task }),
+          timeout: options.timeout,
+          policy: options.policy,
+          onEvent,
+          createdAt: options.createdAt,
+          queriesUsed: options.queriesUsed,
+        }),
+      ),
+      options.signal,
+      () => taskId,
+    )
+  }
+
+  #batch<R extends AnyTaskRequest>(tasks: Iterable<R> | AsyncIterable<R>, options: PromiseSolveAllOptions) {
+    const onEvent = this.#withClientListeners(options.onEvent)
+    return Stream.unwrap(
+      SolveKit.use((kit) =>
+        Effect.succeed(
+          kit
+            .solveAll(fromAsync(tasks), {
+              concurrency: options.concurrency,
+              timeout: options.timeout,
+              policy: options.policy,
+              onEvent,
+            })
+            .pipe(Stream.map(toSettled)),
+        ),
+      ),
+    )
+  }
+
+  solveAll<R extends AnyTaskRequest>(
+    tasks: Iterable<R> | AsyncIterable<R>,
+    options: PromiseSolveAllOptions = {},
+  ): Promise<Array<Settled<R>>> {
+    return this.#run(
+      Effect.map(Stream.runCollect(this.#batch(tasks, options)), (entries) =>
+        [...entries].sort((a, b) => a.index - b.index),
+      ),
+      options.signal,
+    )
+  }
+
+  async *solveEach<R extends AnyTaskRequest>(
+    tasks: Iterable<R> | AsyncIterable<R>,
+    options: PromiseSolveAllOptions = {},
+  ): AsyncGenerator<Settled<R>, void, undefined> {
+    const iterable = await this.#run(
+      Stream.toAsyncIterableEffect(this.#batch(tasks, options)),
+      options.signal,
+    )
+    const iterator = iterable[Symbol.asyncIterator]()
+    const signal = options.signal
+    let onAbort: (() => void) | undefined
+    const aborted =
+      signal === undefined
+        ? undefined
+        : new Promise<never>((_, reject) => {
+            onAbort = () => reject(new AbortedError({ reason: signal.reason }))
+            if (signal.aborted) onAbort()
+            else signal.addEventListener("abort", onAbort, { once: true })
+          })
+    aborted?.catch(() => undefined)
+    try {
+      for (;;) {
+        const next = await (aborted === undefined
+          ? iterator.next()
+          : Promise.race([iterator.next(), aborted]))
+        if (next.done) return
+        yield next.value
+      }
+    } finally {
+      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort)
+      await iterator.return?.()
+    }
+  }
+
+  getToken<R extends AnyTaskRequest>(
+    task: R,
+    options: PromiseSolveOptions = {},
+  ): Promise<Solved<SolutionOf<R>>> {
+    const track = tracker()
+    const onEvent = track.listen(this.#withClientListeners(options.onEvent))
+    return this.#run(
+      SolveKit.use((kit) =>
+        kit.getToken(task, { timeout: options.timeout, policy: options.policy, onEvent }),
+      ),
+      options.signal,
+      track.current,
+    )
+  }
+
+  getBalance(options: SignalOptions = {}): Promise<Balance> {
+    return this.#run(
+      SolveKit.use((kit) => kit.getBalance()),
+      options.signal,
+    )
+  }
+
+  feedback(taskId: string, options: FeedbackOptions & SignalOptions): Promise<FeedbackResult> {
+    const { signal, ...rest } = options
+    return this.#run(
+      SolveKit.use((kit) => kit.feedback(taskId, rest)),
+      signal,
+      () => taskId,
+    )
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.#listeners.add(listener)
+    return () => {
+      this.#listeners.delete(listener)
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
+    await this.#runtime.dispose()
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose()
+  }
+}
+
+/** Builds the Promise client over a layer that provides `SolveKit` (adapters pass `SolveKit.layerKy(...)`). */
+export const makePromiseClient = (layer: Layer.Layer<SolveKit, ConfigurationError>): SolveKitClient =>
+  new PromiseClient(layer)
+
+/**
+ * A Promise client on ky from options (options first, then `fallback`, e.g. the environment). Adapters wrap
+ * this with their runtime's fetch and environment.
+ */
+export const createClient = (
+  options: ClientOptions & Omit<KyTransportOptions, "baseUrl"> & ResolveOptions = {},
+): SolveKitClient => makePromiseClient(SolveKit.layerKy(options))

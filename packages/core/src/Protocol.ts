@@ -1,0 +1,345 @@
+/**
+ * The wire protocol of the createTask / getTaskResult family, as Effect Schemas, and the single place that
+ * turns a raw HTTP answer into either a typed outcome or a typed error.
+ *
+ * Lenient in what it accepts (absent or empty `errorCode`, `null`s, extra fields, `taskId` as string or
+ * number, status in any case, `errorId` as number or numeric string), strict in what it sends. Anything that is
+ * not the protocol (an HTML 502 page, a JSON array, an unknown status) becomes a `DecodeError` or a
+ * `TransportError` with a bounded excerpt of the body; nothing here throws.
+ *
+ * @since 0.1.0
+ */
+import * as Exit from "effect/Exit"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import {
+  ApiError,
+  type ApiErrorReason,
+  DecodeError,
+  type Endpoint,
+  excerptOf,
+  TransportError,
+} from "./Errors.ts"
+import type { Provider } from "./Provider.ts"
+import type { TransportResponse } from "./Transport.ts"
+
+// ===== Requests (what solvekit sends) =====
+
+const ClientKey = Schema.Redacted(Schema.String)
+
+/** The task object as sent: `{ type, ...fields }`. */
+export const WireTask = Schema.StructWithRest(Schema.Struct({ type: Schema.String }), [
+  Schema.Record(Schema.String, Schema.Unknown),
+])
+export type WireTask = typeof WireTask.Type
+
+export const CreateTaskRequest = Schema.Struct({
+  clientKey: ClientKey,
+  task: WireTask,
+  appId: Schema.optionalKey(Schema.String),
+  callbackUrl: Schema.optionalKey(Schema.String),
+})
+export type CreateTaskRequest = typeof CreateTaskRequest.Type
+
+export const GetTaskResultRequest = Schema.Struct({
+  clientKey: ClientKey,
+  taskId: Schema.Union([Schema.String, Schema.Number]),
+})
+export type GetTaskResultRequest = typeof GetTaskResultRequest.Type
+
+export const GetBalanceRequest = Schema.Struct({ clientKey: ClientKey })
+export type GetBalanceRequest = typeof GetBalanceRequest.Type
+
+export const FeedbackTaskRequest = Schema.Struct({
+  clientKey: ClientKey,
+  appId: Schema.optionalKey(Schema.String),
+  taskId: Schema.Union([Schema.String, Schema.Number]),
+  result: Schema.Struct({
+    invalid: Schema.Boolean,
+    code: Schema.optionalKey(Schema.Number),
+    message: Schema.optionalKey(Schema.String),
+  }),
+})
+export type FeedbackTaskRequest = typeof FeedbackTaskRequest.Type
+
+export const GetTokenRequest = CreateTaskRequest
+export type GetTokenRequest = CreateTaskRequest
+
+// ===== Responses (what solvekit accepts) =====
+
+const Envelope = {
+  errorId: Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.Number, Schema.String]))),
+  errorCode: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  errorDescription: Schema.optionalKey(Schema.NullOr(Schema.String)),
+}
+
+const TaskIdField = Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.String, Schema.Number])))
+// Status is checked after the error envelope: an error answer may carry any status text.
+const StatusField = Schema.optionalKey(Schema.NullOr(Schema.String))
+const SolutionField = Schema.optionalKey(Schema.NullOr(Schema.Unknown))
+
+export const CreateTaskResponse = Schema.Struct({
+  ...Envelope,
+  taskId: TaskIdField,
+  status: StatusField,
+  solution: SolutionField,
+})
+export type CreateTaskResponse = typeof CreateTaskResponse.Type
+
+export const GetTaskResultResponse = CreateTaskResponse
+export type GetTaskResultResponse = CreateTaskResponse
+
+export const GetTokenResponse = CreateTaskResponse
+export type GetTokenResponse = CreateTaskResponse
+
+export const GetBalanceResponse = Schema.Struct({
+  ...Envelope,
+  balance: Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.Number, Schema.String]))),
+  packages: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.Unknown))),
+})
+export type GetBalanceResponse = typeof GetBalanceResponse.Type
+
+export const FeedbackTaskResponse = Schema.Struct({
+  ...Envelope,
+  message: Schema.optionalKey(Schema.NullOr(Schema.String)),
+})
+export type FeedbackTaskResponse = typeof FeedbackTaskResponse.Type
+
+// ===== Outcomes =====
+
+/** The documented task statuses (CapSolver adds `idle`; `failed` is observed in official clients). */
+export type TaskStatus = "idle" | "processing" | "ready" | "failed"
+
+/** A task answer that is not an error: still pending, or ready with its raw solution. */
+export type TaskState =
+  | { readonly _tag: "Pending"; readonly status: "idle" | "processing"; readonly taskId: string | undefined }
+  | {
+      readonly _tag: "Ready"
+      readonly solution: Record<string, unknown>
+      readonly taskId: string | undefined
+    }
+
+export interface Balance {
+  readonly balance: number
+  /** Subscription packages, as sent (CapSolver: `packages`). */
+  readonly packages: ReadonlyArray<unknown>
+}
+
+export interface FeedbackResult {
+  readonly message: string
+}
+
+export type ProtocolError = ApiError | TransportError | DecodeError
+
+// ===== Interpretation =====
+
+interface Context {
+  readonly endpoint: Endpoint
+  readonly provider: Provider
+  readonly taskId?: string | undefined
+  /** Strings that must never reach an error (the API key), replaced in excerpts. */
+  readonly secrets?: ReadonlyArray<string> | undefined
+}
+
+const isOk = (status: number) => status >= 200 && status < 300
+
+const scrub = (text: string, secrets: ReadonlyArray<string> | undefined): string => {
+  let out = text
+  for (const secret of secrets ?? []) if (secret.length > 0) out = out.split(secret).join("<redacted>")
+  return out
+}
+
+const safeExcerpt = (body: string, ctx: Context) => excerptOf(scrub(excerptOf(body, 4096), ctx.secrets))
+
+const decodeError = (ctx: Context, response: TransportResponse, issue: string) =>
+  new DecodeError({
+    endpoint: ctx.endpoint,
+    httpStatus: response.status,
+    excerpt: safeExcerpt(response.body, ctx),
+    issue: excerptOf(scrub(issue, ctx.secrets)),
+    taskId: ctx.taskId,
+  })
+
+const httpStatusError = (ctx: Context, response: TransportResponse) =>
+  new TransportError({
+    endpoint: ctx.endpoint,
+    kind: "HttpStatus",
+    requestSent: true,
+    httpStatus: response.status,
+    retryAfterMs: response.retryAfterMs,
+    bodyExcerpt: safeExcerpt(response.body, ctx),
+    taskId: ctx.taskId,
+  })
+
+/** Parses the raw body as JSON and decodes it with `schema`, or explains why it is not the protocol. */
+const decodeBody = <S extends Schema.Codec<unknown, unknown>>(
+  schema: S,
+  ctx: Context,
+  response: TransportResponse,
+): Result.Result<S["Type"], ProtocolError> => {
+  let json: unknown
+  try {
+    json = JSON.parse(response.body)
+  } catch {
+    return Result.fail(
+      isOk(response.status) ? decodeError(ctx, response, "body is not JSON") : httpStatusError(ctx, response),
+    )
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return Result.fail(
+      isOk(response.status)
+        ? decodeError(ctx, response, "body is not a JSON object")
+        : httpStatusError(ctx, response),
+    )
+  }
+  const exit = Schema.decodeUnknownExit(schema as never)(json) as Exit.Exit<S["Type"], Schema.SchemaError>
+  if (Exit.isSuccess(exit)) return Result.succeed(exit.value)
+  if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
+  const issue = exit.cause.reasons.map((r) => (r._tag === "Fail" ? r.error.message : String(r))).join("; ")
+  return Result.fail(decodeError(ctx, response, issue || "unexpected shape"))
+}
+
+const errorIdIsSet = (errorId: number | string | null | undefined): boolean => {
+  if (errorId === undefined || errorId === null) return false
+  if (typeof errorId === "number") return errorId !== 0
+  const trimmed = errorId.trim()
+  return trimmed !== "" && trimmed !== "0"
+}
+
+/** When the provider sent an error flag without a code, the HTTP status is the best hint. */
+const reasonFromStatus = (status: number, fallback: ApiErrorReason): ApiErrorReason =>
+  status === 401 || status === 403
+    ? "Auth"
+    : status === 429
+      ? "RateLimited"
+      : status === 503
+        ? "ServiceUnavailable"
+        : fallback
+
+const apiError = (
+  ctx: Context,
+  response: TransportResponse,
+  errorCode: string,
+  errorDescription: string,
+  fallback: ApiErrorReason,
+) =>
+  new ApiError({
+    reason: errorCode === "" ? reasonFromStatus(response.status, fallback) : ctx.provider.classify(errorCode),
+    errorCode,
+    errorDescription: excerptOf(scrub(errorDescription, ctx.secrets)),
+    httpStatus: response.status,
+    endpoint: ctx.endpoint,
+    retryAfterMs: response.retryAfterMs,
+    taskId: ctx.taskId,
+  })
+
+/** The error carried by an envelope, if any. */
+const envelopeError = (
+  ctx: Context,
+  response: TransportResponse,
+  envelope: {
+    readonly errorId?: number | string | null
+    readonly errorCode?: string | null
+    readonly errorDescription?: string | null
+  },
+): ApiError | undefined => {
+  const code = (envelope.errorCode ?? "").trim()
+  if (errorIdIsSet(envelope.errorId) || code !== "") {
+    return apiError(ctx, response, code, envelope.errorDescription ?? "", "Unknown")
+  }
+  return undefined
+}
+
+const normaliseTaskId = (taskId: string | number | null | undefined): string | undefined => {
+  if (taskId === undefined || taskId === null) return undefined
+  const text = String(taskId).trim()
+  return text === "" ? undefined : text
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * Interprets a createTask / getTaskResult / getToken answer: pending, ready with a solution, or a typed error.
+ * A `failed` status without an error code is reported as `Unsolvable`.
+ */
+export const interpretTaskAnswer = (
+  ctx: Context,
+  response: TransportResponse,
+): Result.Result<TaskState, ProtocolError> =>
+  Result.flatMap(
+    decodeBody(CreateTaskResponse, ctx, response),
+    (answer): Result.Result<TaskState, ProtocolError> => {
+      const taskId = normaliseTaskId(answer.taskId)
+      const status = (answer.status ?? "").trim().toLowerCase()
+      // A ready answer with a solution wins over a stray error code (errorId must still be clear).
+      if (!errorIdIsSet(answer.errorId) && status === "ready" && isRecord(answer.solution)) {
+        return Result.succeed({ _tag: "Ready", solution: answer.solution, taskId })
+      }
+      const error = envelopeError(ctx, response, answer)
+      if (error !== undefined) return Result.fail(error)
+      if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
+      switch (status) {
+        case "":
+        case "idle":
+          return Result.succeed({ _tag: "Pending", status: "idle", taskId })
+        case "processing":
+          return Result.succeed({ _tag: "Pending", status: "processing", taskId })
+        case "failed":
+          return Result.fail(
+            apiError(ctx, response, "", answer.errorDescription ?? "task failed", "Unsolvable"),
+          )
+        case "ready":
+          return Result.fail(
+            decodeError(ctx, response, "status is ready but the solution is missing or not an object"),
+          )
+        default:
+          return Result.fail(
+            decodeError(ctx, response, `unknown task status ${JSON.stringify(excerptOf(status, 64))}`),
+          )
+      }
+    },
+  )
+
+/** Interprets a getBalance answer. */
+export const interpretBalance = (
+  ctx: Context,
+  response: TransportResponse,
+): Result.Result<Balance, ProtocolError> =>
+  Result.flatMap(
+    decodeBody(GetBalanceResponse, ctx, response),
+    (answer): Result.Result<Balance, ProtocolError> => {
+      const error = envelopeError(ctx, response, answer)
+      if (error !== undefined) return Result.fail(error)
+      if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
+      const balance = typeof answer.balance === "string" ? Number(answer.balance) : answer.balance
+      if (typeof balance !== "number" || !Number.isFinite(balance)) {
+        return Result.fail(decodeError(ctx, response, "balance is missing or not a number"))
+      }
+      return Result.succeed({ balance, packages: answer.packages ?? [] })
+    },
+  )
+
+/** Interprets a feedbackTask answer. */
+export const interpretFeedback = (
+  ctx: Context,
+  response: TransportResponse,
+): Result.Result<FeedbackResult, ProtocolError> =>
+  Result.flatMap(
+    decodeBody(FeedbackTaskResponse, ctx, response),
+    (answer): Result.Result<FeedbackResult, ProtocolError> => {
+      const error = envelopeError(ctx, response, answer)
+      if (error !== undefined) return Result.fail(error)
+      if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
+      return Result.succeed({ message: answer.message ?? "" })
+    },
+  )
+
+/** The taskId as the provider wants it back (CapSolver: string; 2Captcha-style providers: integer). */
+export const wireTaskId = (provider: Provider, taskId: string): string | number => {
+  if (provider.taskIdType === "number" && /^\d+$/.test(taskId)) {
+    const n = Number(taskId)
+    if (Number.isSafeInteger(n)) return n
+  }
+  return taskId
+}

@@ -1,0 +1,131 @@
+/**
+ * A captcha provider as a value: where it lives, what its endpoints are called, how its error codes map to
+ * what a caller does about them, which codes are worth retrying, and the limits the lifecycle must respect.
+ * The lifecycle reads everything provider-specific from here, so adding 2Captcha, Anti-Captcha or CapMonster
+ * Cloud is a new value, not a change to the lifecycle.
+ *
+ * @since 0.1.0
+ */
+import type { ApiErrorReason } from "./Errors.ts"
+
+/** Hard limits the lifecycle enforces whatever the polling policy says. */
+export interface ProviderLimits {
+  /** getTaskResult queries allowed per task, retries included (CapSolver: 120). */
+  readonly maxQueriesPerTask: number
+  /** How long after creation a result can still be collected (CapSolver: 5 minutes). */
+  readonly resultWindowMs: number
+  /** No query is started later than `resultWindowMs - safetyMarginMs` after creation. */
+  readonly safetyMarginMs: number
+}
+
+/** The provider's own polling advice; `Policy.default` follows it. */
+export interface ProviderPollingAdvice {
+  /** Delay between createTask and the first getTaskResult. */
+  readonly firstDelayMs: number
+  /** Delay between getTaskResult queries while the task is processing. */
+  readonly intervalMs: number
+}
+
+/** Endpoint paths, relative to the base URL. `getToken` is absent when the provider has no one-shot call. */
+export interface ProviderEndpoints {
+  readonly createTask: string
+  readonly getTaskResult: string
+  readonly getBalance: string
+  readonly feedbackTask: string
+  readonly getToken?: string | undefined
+}
+
+export interface Provider {
+  readonly name: string
+  /** Default base URL, no trailing slash. */
+  readonly baseUrl: string
+  /** Other hosts the provider documents (for a future failover). */
+  readonly alternateBaseUrls: ReadonlyArray<string>
+  readonly endpoints: ProviderEndpoints
+  readonly limits: ProviderLimits
+  readonly polling: ProviderPollingAdvice
+  /** How the provider types task ids on the wire; solvekit keeps them as strings and sends them back natively. */
+  readonly taskIdType: "string" | "number"
+  /** Classifies a raw `errorCode` (unknown codes → "Unknown", raw code kept by the error). */
+  readonly classify: (errorCode: string) => ApiErrorReason
+  /** Codes that a retry with backoff can fix (overload, rate limit). Never used to re-send createTask blindly. */
+  readonly isTransient: (errorCode: string) => boolean
+  /** The provider's name for a task type (CapSolver's names are the canonical ones). */
+  readonly taskTypeName: (canonicalType: string) => string
+}
+
+/** Builds a provider from a code table: a lookup for each reason, "Unknown" for anything else. */
+export const make = (options: {
+  readonly name: string
+  readonly baseUrl: string
+  readonly alternateBaseUrls?: ReadonlyArray<string>
+  readonly endpoints: ProviderEndpoints
+  readonly limits: ProviderLimits
+  readonly polling: ProviderPollingAdvice
+  readonly taskIdType: "string" | "number"
+  readonly errorCodes: Readonly<Record<string, ApiErrorReason>>
+  readonly transientCodes: ReadonlyArray<string>
+  readonly taskTypeNames?: Readonly<Record<string, string>>
+}): Provider => {
+  const table = new Map(
+    Object.entries(options.errorCodes).map(([code, reason]) => [code.toUpperCase(), reason]),
+  )
+  const transient = new Set(options.transientCodes.map((code) => code.toUpperCase()))
+  const names = options.taskTypeNames ?? {}
+  return {
+    name: options.name,
+    baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    alternateBaseUrls: options.alternateBaseUrls ?? [],
+    endpoints: options.endpoints,
+    limits: options.limits,
+    polling: options.polling,
+    taskIdType: options.taskIdType,
+    classify: (errorCode) => table.get(errorCode.trim().toUpperCase()) ?? "Unknown",
+    isTransient: (errorCode) => transient.has(errorCode.trim().toUpperCase()),
+    taskTypeName: (canonicalType) => names[canonicalType] ?? canonicalType,
+  }
+}
+
+/**
+ * CapSolver (capsolver.com). Codes from docs.capsolver.com/guide/api-error, including the documented
+ * misspelling `ERROR_SERVICE_UNAVALIABLE` and, defensively, its correct spelling.
+ */
+export const CapSolver: Provider = make({
+  name: "CapSolver",
+  baseUrl: "https://api.capsolver.com",
+  alternateBaseUrls: ["https://api-stable.capsolver.com"],
+  endpoints: {
+    createTask: "createTask",
+    getTaskResult: "getTaskResult",
+    getBalance: "getBalance",
+    feedbackTask: "feedbackTask",
+    getToken: "getToken",
+  },
+  // 120 queries and 5 minutes are documented; the 10 s margin absorbs clock skew and request flight time.
+  limits: { maxQueriesPerTask: 120, resultWindowMs: 300_000, safetyMarginMs: 10_000 },
+  // "when status is processing, retry after 3 seconds"; most tasks are ready within 1–30 s.
+  polling: { firstDelayMs: 1_500, intervalMs: 3_000 },
+  taskIdType: "string",
+  errorCodes: {
+    ERROR_KEY_DENIED_ACCESS: "Auth",
+    ERROR_ZERO_BALANCE: "Balance",
+    ERROR_SETTLEMENT_FAILED: "Balance",
+    ERROR_INVALID_TASK_DATA: "InvalidTask",
+    ERROR_BAD_REQUEST: "InvalidTask",
+    ERROR_UNKNOWN_QUESTION: "InvalidTask",
+    ERROR_PROXY_BANNED: "InvalidTask",
+    ERROR_INVALID_IMAGE: "InvalidTask",
+    ERROR_PARSE_IMAGE_FAIL: "InvalidTask",
+    ERROR_TASK_NOT_SUPPORTED: "UnsupportedTask",
+    ERROR_CAPTCHA_UNSOLVABLE: "Unsolvable",
+    ERROR_TASK_TIMEOUT: "Unsolvable",
+    ERROR_TASKID_INVALID: "TaskNotFound",
+    ERROR_TASK_NOT_FOUND: "TaskNotFound",
+    ERROR_RATE_LIMIT: "RateLimited",
+    ERROR_SERVICE_UNAVALIABLE: "ServiceUnavailable",
+    ERROR_SERVICE_UNAVAILABLE: "ServiceUnavailable",
+    ERROR_IP_BANNED: "TemporarilyBanned",
+    ERROR_KEY_TEMP_BLOCKED: "TemporarilyBanned",
+  },
+  transientCodes: ["ERROR_SERVICE_UNAVALIABLE", "ERROR_SERVICE_UNAVAILABLE", "ERROR_RATE_LIMIT"],
+})

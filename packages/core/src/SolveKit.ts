@@ -1,0 +1,234 @@
+/**
+ * The client service: the Effect face of solvekit.
+ *
+ * ```ts
+ * const program = Effect.gen(function* () {
+ *   const solvekit = yield* SolveKit
+ *   const { solution } = yield* solvekit.solve(ReCaptchaV2TaskProxyLess({ websiteURL, websiteKey }))
+ *   return solution.gRecaptchaResponse
+ * })
+ * program.pipe(Effect.provide(SolveKit.layerKy({ apiKey })))
+ * ```
+ *
+ * `SolveKit.layer` needs a `Transport` and a `ClientConfig`; `SolveKit.layerKy(options)` wires ky and the
+ * options for you. The Promise face (`makePromiseClient`) is built on the same service.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as PubSub from "effect/PubSub"
+import type * as Result from "effect/Result"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
+import {
+  ClientConfig,
+  type ClientConfigShape,
+  type ClientOptions,
+  layerFromOptions,
+  type ResolveOptions,
+} from "./ClientConfig.ts"
+import type { ConfigurationError, CreateTaskError, RequestError, SolveError, WaitError } from "./Errors.ts"
+import type { LifecycleEvent } from "./Events.ts"
+import * as KyTransport from "./KyTransport.ts"
+import * as Lifecycle from "./Lifecycle.ts"
+import type { Balance, FeedbackResult } from "./Protocol.ts"
+import * as Task from "./Task.ts"
+import { Transport } from "./Transport.ts"
+
+export type { CreatedTask, FeedbackOptions, Solved, SolveOptions, WaitOptions } from "./Lifecycle.ts"
+
+/** Anything `waitForResult` can resume from: a taskId, or what `createTask` returned (keeps `createdAt`). */
+export type TaskHandle =
+  | string
+  | { readonly taskId: string; readonly createdAt?: number | undefined; readonly taskType?: string }
+
+/** Options of `waitForResult`: a task definition types and checks the solution. */
+export interface WaitForResultOptions<D extends Task.AnyTaskDefinition | undefined = undefined>
+  extends Lifecycle.WaitOptions {
+  readonly task?: D
+}
+
+/** The solution type `waitForResult` returns for its options. */
+export type WaitSolution<D> = D extends Task.AnyTaskDefinition ? Task.SolutionOf<D> : Record<string, unknown>
+
+export interface SolveAllOptions extends Lifecycle.SolveOptions {
+  /** Tasks solved at once (default 16). Requests are further capped by the client's maxConcurrentRequests. */
+  readonly concurrency?: number | undefined
+}
+
+/** One settled task of a batch: its position in the input, the task, and its result. */
+export interface SolveAllEntry<R extends Task.AnyTaskRequest> {
+  readonly index: number
+  readonly task: R
+  readonly result: Result.Result<Lifecycle.Solved<Task.SolutionOf<R>>, SolveError>
+}
+
+export const DEFAULT_BATCH_CONCURRENCY = 16
+
+export interface SolveKitService {
+  /** The client's resolved configuration (the key stays `Redacted`). */
+  readonly config: ClientConfigShape
+  /** createTask, then the answer (recognition) or polling, within the provider's limits. */
+  readonly solve: <R extends Task.AnyTaskRequest>(
+    task: R,
+    options?: Lifecycle.SolveOptions,
+  ) => Effect.Effect<Lifecycle.Solved<Task.SolutionOf<R>>, SolveError>
+  /** createTask alone; collect later with `waitForResult(created)`. */
+  readonly createTask: <R extends Task.AnyTaskRequest>(
+    task: R,
+  ) => Effect.Effect<Lifecycle.CreatedTask<Task.SolutionOf<R>>, CreateTaskError>
+  /** Resumes a task created earlier, by this process or another. */
+  readonly waitForResult: <D extends Task.AnyTaskDefinition | undefined = undefined>(
+    task: TaskHandle,
+    options?: WaitForResultOptions<D>,
+  ) => Effect.Effect<Lifecycle.Solved<WaitSolution<D>>, WaitError>
+  /**
+   * Solves many tasks with bounded concurrency and backpressure (the input is pulled as slots free up).
+   * Never fails: each entry carries its own result. Entries arrive in completion order with their index.
+   */
+  readonly solveAll: <R extends Task.AnyTaskRequest>(
+    tasks: Iterable<R> | Stream.Stream<R>,
+    options?: SolveAllOptions,
+  ) => Stream.Stream<SolveAllEntry<R>>
+  /** The one-shot getToken call (CapSolver: reCAPTCHA types). */
+  readonly getToken: <R extends Task.AnyTaskRequest>(
+    task: R,
+    options?: Lifecycle.CallOptions,
+  ) => Effect.Effect<Lifecycle.Solved<Task.SolutionOf<R>>, SolveError>
+  readonly getBalance: () => Effect.Effect<Balance, RequestError>
+  readonly feedback: (
+    taskId: string,
+    options: Lifecycle.FeedbackOptions,
+  ) => Effect.Effect<FeedbackResult, RequestError>
+  /** Every lifecycle event of this client, from the moment the stream is run. */
+  readonly events: Stream.Stream<LifecycleEvent>
+}
+
+/** The lifecycle's view of a catalogue request. A non-request is reported by validation, not thrown. */
+export const codecOf = <R extends Task.AnyTaskRequest>(
+  request: R,
+): Lifecycle.TaskCodec<Task.SolutionOf<R>> => {
+  const isRequest = Task.isTaskRequest(request)
+  const taskType = isRequest
+    ? request.definition.type
+    : typeof (request as { type?: unknown })?.type === "string"
+      ? String((request as { type: string }).type)
+      : "unknown"
+  return {
+    taskType,
+    kind: isRequest ? request.definition.kind : "unknown",
+    validate: () => Task.validate(request),
+    decodeSolution: (raw) => Task.decodeSolution(request, raw),
+  }
+}
+
+/** The lifecycle's view of a definition, for resuming: only the solution decoder is used. */
+const codecOfDefinition = <D extends Task.AnyTaskDefinition>(
+  definition: D,
+): Lifecycle.TaskCodec<Task.SolutionOf<D>> => {
+  const request = { type: definition.type, input: undefined, definition } as Task.AnyTaskRequest
+  return {
+    taskType: definition.type,
+    kind: definition.kind,
+    validate: () => Task.validate(request),
+    decodeSolution: (raw) =>
+      Task.decodeSolution(request, raw) as Result.Result<Task.SolutionOf<D>, Task.SolutionIssue>,
+  }
+}
+
+export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@solvekit/core/SolveKit") {
+  /** The client service over a `Transport` and a `ClientConfig`. */
+  static readonly layer: Layer.Layer<SolveKit, never, Transport | ClientConfig> = Layer.effect(
+    SolveKit,
+    Effect.gen(function* () {
+      const config = yield* ClientConfig
+      const transport = yield* Transport
+      const permits = yield* Semaphore.make(config.maxConcurrentRequests)
+      // Sliding: a slow event consumer loses old events instead of slowing the solves down.
+      const pubsub = yield* PubSub.sliding<LifecycleEvent>(4096)
+      yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
+      const listener = config.onEvent
+      const env: Lifecycle.LifecycleEnv = {
+        config,
+        transport,
+        permits,
+        publish: (event) =>
+          Effect.andThen(
+            PubSub.publish(pubsub, event),
+            Effect.sync(() => {
+              if (listener === undefined) return
+              try {
+                listener(event)
+              } catch {
+                // A listener's bug must not break the solve it observes.
+              }
+            }),
+          ),
+      }
+      const solve = <R extends Task.AnyTaskRequest>(task: R, options?: Lifecycle.SolveOptions) =>
+        Lifecycle.solve(env, codecOf(task), options)
+      const waitForResult = <D extends Task.AnyTaskDefinition | undefined = undefined>(
+        handle: TaskHandle,
+        options: WaitForResultOptions<D> = {},
+      ): Effect.Effect<Lifecycle.Solved<WaitSolution<D>>, WaitError> => {
+        const taskId = typeof handle === "string" ? handle : handle.taskId
+        const createdAt = options.createdAt ?? (typeof handle === "string" ? undefined : handle.createdAt)
+        const fallbackType = typeof handle === "string" ? "unknown" : (handle.taskType ?? "unknown")
+        const codec = (
+          options.task === undefined ? Lifecycle.rawCodec(fallbackType) : codecOfDefinition(options.task)
+        ) as Lifecycle.TaskCodec<WaitSolution<D>>
+        return Lifecycle.waitForResult(env, taskId, codec, { ...options, createdAt })
+      }
+      const solveAll = <R extends Task.AnyTaskRequest>(
+        tasks: Iterable<R> | Stream.Stream<R>,
+        options: SolveAllOptions = {},
+      ): Stream.Stream<SolveAllEntry<R>> => {
+        const source: Stream.Stream<R> = Stream.isStream(tasks) ? tasks : Stream.fromIterable(tasks)
+        const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY))
+        return source.pipe(
+          Stream.mapEffect(
+            (task, index) =>
+              Effect.map(
+                Effect.result(solve(task, options)),
+                (result): SolveAllEntry<R> => ({ index, task, result }),
+              ),
+            { concurrency, unordered: true },
+          ),
+        )
+      }
+      return SolveKit.of({
+        config,
+        solve,
+        createTask: (task) => Lifecycle.createOnly(env, codecOf(task)),
+        waitForResult,
+        solveAll,
+        getToken: (task, options) => Lifecycle.getToken(env, codecOf(task), options),
+        getBalance: () => Lifecycle.getBalance(env),
+        feedback: (taskId, options) => Lifecycle.feedback(env, taskId, options),
+        events: Stream.fromPubSub(pubsub),
+      })
+    }),
+  )
+
+  /**
+   * The whole client on ky: options first, then `resolve.fallback` (adapters pass their environment), then
+   * the provider's defaults. Fails with `ConfigurationError` when no API key can be found.
+   */
+  static readonly layerKy = (
+    options: ClientOptions & Omit<KyTransport.KyTransportOptions, "baseUrl"> & ResolveOptions,
+  ): Layer.Layer<SolveKit, ConfigurationError> =>
+    SolveKit.layer.pipe(
+      Layer.provide(
+        KyTransport.layerFromClientConfig({
+          fetch: options.fetch,
+          maxBodyBytes: options.maxBodyBytes,
+          headers: options.headers,
+        }),
+      ),
+      Layer.provide(
+        layerFromOptions(options, { fallback: options.fallback, missingKeyHint: options.missingKeyHint }),
+      ),
+    )
+}

@@ -1,0 +1,61 @@
+/**
+ * The HTTP port. Core never touches `fetch`: it asks the `Transport` service to POST a JSON body to an
+ * endpoint and gets the raw status and text back. Adapters provide it (usually `KyTransport.layer` with their
+ * runtime's fetch); tests provide a scripted one.
+ *
+ * Contract for implementations:
+ * - resolve with the status and raw body for *every* HTTP answer (4xx/5xx included: the provider puts its
+ *   error envelope in them); fail with `TransportError` only when no usable answer came back;
+ * - set `requestSent: false` only when the request certainly never reached the server (connection refused,
+ *   DNS failure), `"unknown"` otherwise; a duplicate createTask is a second paid task, so this matters;
+ * - abort the in-flight request when the Effect is interrupted;
+ * - refuse bodies above the size limit with `kind: "BodyTooLarge"` without reading them whole;
+ * - serialise the body with `encodeBody`, which unwraps `Redacted` values (the API key travels redacted
+ *   until this last step).
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import type { TransportError } from "./Errors.ts"
+
+/** One raw HTTP answer. */
+export interface TransportResponse {
+  readonly status: number
+  /** Parsed `Retry-After` (seconds or HTTP date), in milliseconds from now. */
+  readonly retryAfterMs?: number | undefined
+  /** The raw body text (size-capped by the transport). */
+  readonly body: string
+}
+
+export class Transport extends Context.Service<
+  Transport,
+  {
+    readonly post: (endpoint: string, body: unknown) => Effect.Effect<TransportResponse, TransportError>
+  }
+>()("@solvekit/core/Transport") {}
+
+/** JSON-encodes a request body, unwrapping `Redacted` values (only here, at the edge). */
+export const encodeBody = (body: unknown): string =>
+  JSON.stringify(body, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const original = key === "" ? body : this[key]
+    return Redacted.isRedacted(original) ? Redacted.value(original) : value
+  })
+
+/** Default cap on response bodies: 1 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+/**
+ * Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `nowMs`.
+ * Returns undefined when absent or unreadable; never negative.
+ */
+export const parseRetryAfter = (header: string | null | undefined, nowMs: number): number | undefined => {
+  if (header === null || header === undefined) return undefined
+  const value = header.trim()
+  if (value === "") return undefined
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
+  const at = Date.parse(value)
+  if (Number.isNaN(at)) return undefined
+  return Math.max(0, at - nowMs)
+}
