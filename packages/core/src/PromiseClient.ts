@@ -121,7 +121,7 @@ const tracker = (initial?: string) => {
 const fromAsync = <R>(tasks: Iterable<R> | AsyncIterable<R>): Stream.Stream<R> =>
   Symbol.asyncIterator in tasks
     ? Stream.fromAsyncIterable(tasks as AsyncIterable<R>, (error) => error).pipe(Stream.orDie)
-    : Stream.fromIterable(tasks as Iterable<R>)
+    : Stream.fromIterable(tasks as Iterable<R>, { chunkSize: 1 })
 
 const toSettled = <R extends AnyTaskRequest>(entry: {
   readonly index: number

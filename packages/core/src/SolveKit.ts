@@ -185,7 +185,10 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
         tasks: Iterable<R> | Stream.Stream<R>,
         options: SolveAllOptions = {},
       ): Stream.Stream<SolveAllEntry<R>> => {
-        const source: Stream.Stream<R> = Stream.isStream(tasks) ? tasks : Stream.fromIterable(tasks)
+        // chunkSize 1: the input is pulled one task at a time as slots free up (backpressure on lazy iterables).
+        const source: Stream.Stream<R> = Stream.isStream(tasks)
+          ? tasks
+          : Stream.fromIterable(tasks, { chunkSize: 1 })
         const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY))
         return source.pipe(
           Stream.mapEffect(
