@@ -1,0 +1,513 @@
+/**
+ * Task definitions: callable constructors that carry the schemas of one CapSolver task type.
+ *
+ * `ReCaptchaV2TaskProxyLess({ websiteURL, websiteKey })` builds a {@link TaskRequest}; the client validates
+ * it with {@link validate} before any request (so a bad field never costs a createTask call) and decodes
+ * the provider's solution with {@link decodeSolution}, whose type is inferred from the definition.
+ *
+ * Both functions are synchronous and return `Result`, with plain issue objects: the lifecycle turns them
+ * into `InvalidTaskError` / `DecodeError`.
+ */
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
+import type * as SchemaIssue from "effect/SchemaIssue"
+import {
+  type ProxyFields,
+  ProxyString,
+  proxyCredentialsCheck,
+  proxyFieldNames,
+  proxyFields,
+} from "./Proxy.ts"
+
+/** `recognition` tasks are answered in the createTask response; `token` tasks are polled. */
+export type TaskKind = "token" | "recognition"
+
+/**
+ * `required`: the task solves through the caller's proxy (either documented form).
+ * `forbidden`: the task takes no proxy (ProxyLess and recognition types); a proxy field is an error.
+ * `unchecked`: raw tasks, sent as given.
+ */
+export type ProxyPolicy = "required" | "forbidden" | "unchecked"
+
+/** One problem with one field. `field` is a path like `metadata.action` or `images[2]`; `""` is the whole object. */
+export interface FieldIssue {
+  readonly field: string
+  readonly message: string
+}
+
+/** Why a task cannot be sent. `field`/`message` repeat the first of `issues`. */
+export interface TaskIssue extends FieldIssue {
+  readonly taskType: string
+  readonly issues: ReadonlyArray<FieldIssue>
+}
+
+/** Why a solution does not have the shape its task type promises. */
+export interface SolutionIssue extends FieldIssue {
+  readonly taskType: string
+  readonly issues: ReadonlyArray<FieldIssue>
+}
+
+/** The `task` object of a createTask request. */
+export type WireTask = { readonly type: string; readonly [field: string]: unknown }
+
+export interface TaskDefinition<Type extends string, Input, Solution> {
+  (input: Input): TaskRequest<Type, Input, Solution>
+  /** The type string sent to the provider, in its documented casing. */
+  readonly type: Type
+  readonly kind: TaskKind
+  readonly proxy: ProxyPolicy
+  /** The task fields other than `type` (for a proxy task: a union of the two proxy forms). */
+  readonly inputSchema: Schema.Codec<Input, unknown>
+  /** Lenient: the known fields are typed, every other field of the provider's solution is kept. */
+  readonly solutionSchema: Schema.Codec<Solution, unknown>
+  /** Checks untyped input and returns the wire task; {@link validate} is the usual entry point. */
+  readonly validateInput: (input: unknown) => Result.Result<WireTask, ReadonlyArray<FieldIssue>>
+}
+
+export interface TaskRequest<Type extends string, Input, Solution> {
+  readonly type: Type
+  readonly input: Input
+  readonly definition: TaskDefinition<Type, Input, Solution>
+}
+
+// Input is invariant (it is both taken by the constructor and stored on the request), so "any task"
+// needs `any` there; SolutionOf still recovers the exact solution type from a concrete request.
+export type AnyTaskDefinition = TaskDefinition<string, any, any>
+export type AnyTaskRequest = TaskRequest<string, any, any>
+
+/** The solution type of a request or of a definition. */
+export type SolutionOf<R> = R extends {
+  readonly definition: { readonly solutionSchema: { readonly Type: infer S } }
+}
+  ? S
+  : R extends { readonly solutionSchema: { readonly Type: infer S } }
+    ? S
+    : never
+
+/** The input type a definition's constructor takes. */
+export type InputOf<D> = D extends { readonly inputSchema: { readonly Type: infer I } } ? I : never
+
+type Simplify<A> = { [K in keyof A]: A[K] } & {}
+
+/** A proxy task's input: its own fields plus exactly one of the two proxy forms. */
+export type WithProxy<Base> = Simplify<Base & { readonly proxy: string }> | Simplify<Base & ProxyFields>
+
+type InputFor<Policy extends ProxyPolicy, Base> = Policy extends "required" ? WithProxy<Base> : Base
+
+/** A solution type: the known fields plus whatever else the provider returned. */
+export type LenientSolution<Fields extends Schema.Struct.Fields> = Simplify<
+  Schema.Struct.Type<Fields> & { readonly [field: string]: unknown }
+>
+
+const extraFields = [/*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown)] as const
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue formatting: schema issues → `{ field, message }` in plain words. Input values are never quoted
+// (they may hold proxy passwords or site tokens).
+// ---------------------------------------------------------------------------------------------------------
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>((out, key) => {
+    if (typeof key === "number") return `${out}[${key}]`
+    const name = String(key)
+    return out === "" ? name : `${out}.${name}`
+  }, "")
+
+const describeAst = (ast: SchemaAST.AST): string => {
+  const expected = ast.annotations?.expected
+  if (typeof expected === "string") return expected
+  switch (ast._tag) {
+    case "String":
+      return "a string"
+    case "Number":
+      return "a number"
+    case "Boolean":
+      return "true or false"
+    case "Arrays":
+      return "a list"
+    case "Objects":
+      return "an object"
+    case "Null":
+      return "null"
+    case "Literal":
+      return JSON.stringify(ast.literal) ?? String(ast.literal)
+    case "Union": {
+      if (ast.types.every((member) => member._tag === "Literal")) {
+        return `one of ${ast.types.map(describeAst).join(", ")}`
+      }
+      return ast.types.map(describeAst).join(" or ")
+    }
+    default:
+      return "a valid value"
+  }
+}
+
+interface Collected extends FieldIssue {
+  readonly unexpected: boolean
+}
+
+const messageOf = (annotations: { readonly message?: unknown } | undefined): string | undefined =>
+  typeof annotations?.message === "string" ? annotations.message : undefined
+
+const collect = (
+  issue: SchemaIssue.Issue,
+  path: ReadonlyArray<PropertyKey>,
+  unexpectedKey: (field: string) => string,
+): ReadonlyArray<Collected> => {
+  const here = (message: string, unexpected = false): ReadonlyArray<Collected> => [
+    { field: formatPath(path), message, unexpected },
+  ]
+  const inside = (inner: SchemaIssue.Issue, innerPath = path) => collect(inner, innerPath, unexpectedKey)
+  switch (issue._tag) {
+    case "Pointer":
+      return inside(issue.issue, [...path, ...issue.path])
+    case "Composite":
+      return issue.issues.flatMap((inner) => inside(inner))
+    case "Encoding":
+      return inside(issue.issue)
+    case "AnyOf":
+      // No member accepted the input's shape: say what the union expects. Otherwise the members that
+      // matched the shape explain what is wrong inside it.
+      return issue.issues.length === 0
+        ? here(`must be ${describeAst(issue.ast)}`)
+        : issue.issues.flatMap((inner) => inside(inner))
+    case "Filter": {
+      const inner = issue.issue
+      if (inner._tag !== "InvalidValue" && inner._tag !== "InvalidType") return inside(inner)
+      const expected = issue.filter.annotations?.expected
+      return here(
+        (inner._tag === "InvalidValue" ? messageOf(inner.annotations) : undefined) ??
+          messageOf(issue.filter.annotations) ??
+          `must be ${typeof expected === "string" ? expected : "valid"}`,
+      )
+    }
+    case "MissingKey": {
+      const custom = issue.annotations?.messageMissingKey
+      return here(typeof custom === "string" ? custom : "is required")
+    }
+    case "UnexpectedKey":
+      return here(unexpectedKey(formatPath(path)), true)
+    case "InvalidType":
+      return here(`must be ${describeAst(issue.ast)}`)
+    case "InvalidValue":
+      return here(messageOf(issue.annotations) ?? "is not valid")
+    case "OneOf":
+      return here("matches more than one accepted form")
+    case "Forbidden":
+      return here(messageOf(issue.annotations) ?? "cannot be decoded")
+  }
+}
+
+/** Flattens a schema issue: missing and invalid fields first (in schema order), unknown fields last. */
+export const fieldIssues = (
+  issue: SchemaIssue.Issue,
+  unexpectedKey: (field: string) => string = () => "is not a known field",
+): ReadonlyArray<FieldIssue> => {
+  const out = collect(issue, [], unexpectedKey)
+  const seen = new Set<string>()
+  const ordered = [...out.filter((i) => !i.unexpected), ...out.filter((i) => i.unexpected)]
+  return ordered.flatMap(({ field, message }) => {
+    const key = `${field}\u0000${message}`
+    if (seen.has(key)) return []
+    seen.add(key)
+    return [{ field, message }]
+  })
+}
+
+/** One line for logs and CLIs: `ReCaptchaV2TaskProxyLess: websiteKey is required`. */
+export const formatIssue = (issue: FieldIssue & { readonly taskType?: string }): string => {
+  const subject = issue.field === "" ? "the task" : issue.field
+  const prefix = issue.taskType === undefined || issue.taskType === "" ? "" : `${issue.taskType}: `
+  return `${prefix}${subject} ${issue.message}`
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------------------
+
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+// JSON cannot carry `undefined`, and `{ pageAction: undefined }` means "not given": drop such keys.
+// (Object.fromEntries keeps a `__proto__` key as an own field, where assignment would set the prototype.)
+const definedFields = (input: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined))
+
+const without = (input: Record<string, unknown>, keys: ReadonlyArray<string>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(input).filter(([key]) => !keys.includes(key)))
+
+const allProxyKeys: ReadonlyArray<string> = ["proxy", ...proxyFieldNames]
+
+const decodeFields = (
+  schema: Schema.Top,
+  input: Record<string, unknown>,
+  unexpectedKey: (field: string) => string,
+): Result.Result<Record<string, unknown>, ReadonlyArray<FieldIssue>> => {
+  const decoded = Schema.decodeUnknownResult(schema as Schema.Decoder<unknown>)(input, {
+    errors: "all",
+    onExcessProperty: "error",
+  })
+  if (Result.isSuccess(decoded)) {
+    return isRecord(decoded.success)
+      ? Result.succeed(decoded.success)
+      : Result.fail([{ field: "", message: "is not valid" }])
+  }
+  return Result.fail(fieldIssues(decoded.failure.issue, unexpectedKey))
+}
+
+const failWith = (issues: ReadonlyArray<FieldIssue>): Result.Result<never, ReadonlyArray<FieldIssue>> =>
+  Result.fail(issues.length > 0 ? issues : [{ field: "", message: "is not valid" }])
+
+interface InputSchemas {
+  readonly base: Schema.Top
+  readonly viaString?: Schema.Top
+  readonly viaFields?: Schema.Top
+}
+
+const makeValidator = (
+  type: string,
+  kind: TaskKind,
+  policy: Exclude<ProxyPolicy, "unchecked">,
+  schemas: InputSchemas,
+  proxiedVariant: string | undefined,
+) => {
+  const unexpectedKey = (field: string) =>
+    field === "type"
+      ? "belongs to the definition, not to its input: leave it out"
+      : `is not a field of ${type} (Task.raw sends fields the catalogue does not list)`
+  const forbiddenProxy =
+    kind === "recognition"
+      ? `is not allowed: ${type} does not use a proxy`
+      : `is not allowed: ${type} solves through CapSolver's own proxies${
+          proxiedVariant === undefined ? "" : `; use ${proxiedVariant} to solve through yours`
+        }`
+  return (input: unknown): Result.Result<WireTask, ReadonlyArray<FieldIssue>> => {
+    if (!isRecord(input)) return failWith([{ field: "", message: "must be an object of task fields" }])
+    const fields = definedFields(input)
+    const proxyIssues: Array<FieldIssue> = []
+    let schema = schemas.base
+    let toDecode = fields
+    if (policy === "forbidden") {
+      for (const key of allProxyKeys) {
+        if (Object.hasOwn(fields, key)) proxyIssues.push({ field: key, message: forbiddenProxy })
+      }
+      toDecode = without(fields, allProxyKeys)
+    } else {
+      const viaFields = proxyFieldNames.some((key) => Object.hasOwn(fields, key))
+      if (viaFields && Object.hasOwn(fields, "proxy")) {
+        proxyIssues.push({
+          field: "proxy",
+          message: "cannot be combined with proxyType/proxyAddress/proxyPort: give one proxy form, not both",
+        })
+        toDecode = without(fields, allProxyKeys)
+      } else {
+        schema = (viaFields ? schemas.viaFields : schemas.viaString) ?? schemas.base
+      }
+    }
+    const decoded = decodeFields(schema, toDecode, unexpectedKey)
+    if (Result.isFailure(decoded)) return failWith([...decoded.failure, ...proxyIssues])
+    if (proxyIssues.length > 0) return failWith(proxyIssues)
+    return Result.succeed({ type, ...decoded.success })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Constructors
+// ---------------------------------------------------------------------------------------------------------
+
+const missingProxy = (type: string) =>
+  `is required: ${type} solves through your proxy (give proxy: "http:host:port:user:pass", or proxyType, proxyAddress and proxyPort)`
+
+const makeDefinition = <Type extends string, Input, Solution>(parts: {
+  readonly type: Type
+  readonly kind: TaskKind
+  readonly proxy: ProxyPolicy
+  readonly inputSchema: Schema.Codec<Input, unknown>
+  readonly solutionSchema: Schema.Codec<Solution, unknown>
+  readonly validateInput: (input: unknown) => Result.Result<WireTask, ReadonlyArray<FieldIssue>>
+}): TaskDefinition<Type, Input, Solution> => {
+  const definition: TaskDefinition<Type, Input, Solution> = Object.assign(
+    (input: Input): TaskRequest<Type, Input, Solution> => ({ type: parts.type, input, definition }),
+    parts,
+  )
+  return definition
+}
+
+export interface DefineOptions<
+  Type extends string,
+  Policy extends Exclude<ProxyPolicy, "unchecked">,
+  InputFields extends Schema.Struct.Fields,
+  SolutionFields extends Schema.Struct.Fields,
+> {
+  readonly type: Type
+  readonly kind: TaskKind
+  readonly proxy: Policy
+  /** The task's own fields (not `type`, not the proxy); checks attached with `.check(...)` are kept. */
+  readonly input: Schema.Struct<InputFields>
+  /** The known solution fields; checks attached with `.check(...)` are kept, unknown fields pass through. */
+  readonly solution: Schema.Struct<SolutionFields>
+  /** For a ProxyLess type: the type that takes the caller's proxy, named in the "proxy not allowed" issue. */
+  readonly proxiedVariant?: string
+}
+
+/**
+ * Builds a task definition. Annotate module-level calls with `/*#__PURE__*\/` so bundlers drop the
+ * definitions an application does not import.
+ */
+export const define = <
+  const Type extends string,
+  Policy extends Exclude<ProxyPolicy, "unchecked">,
+  InputFields extends Schema.Struct.Fields,
+  SolutionFields extends Schema.Struct.Fields,
+>(
+  options: DefineOptions<Type, Policy, InputFields, SolutionFields>,
+): TaskDefinition<
+  Type,
+  InputFor<Policy, Schema.Struct.Type<InputFields>>,
+  LenientSolution<SolutionFields>
+> => {
+  type Input = InputFor<Policy, Schema.Struct.Type<InputFields>>
+  type Solution = LenientSolution<SolutionFields>
+  const inputChecks = options.input.ast.checks
+  const withInputChecks = <S extends Schema.Top>(schema: S): S["Rebuild"] =>
+    inputChecks === undefined ? schema : schema.check(...inputChecks)
+  const fields = options.input.fields
+  let schemas: InputSchemas
+  let inputSchema: Schema.Top
+  if (options.proxy === "required") {
+    const viaString = withInputChecks(
+      Schema.Struct({
+        ...fields,
+        proxy: ProxyString.pipe(Schema.annotateKey({ messageMissingKey: missingProxy(options.type) })),
+      }),
+    )
+    const viaFields = withInputChecks(Schema.Struct({ ...fields, ...proxyFields })).check(
+      proxyCredentialsCheck,
+    )
+    schemas = { base: options.input, viaString, viaFields }
+    inputSchema = Schema.Union([viaString, viaFields])
+  } else {
+    schemas = { base: options.input }
+    inputSchema = options.input
+  }
+  const solutionChecks = options.solution.ast.checks
+  const solutionSchema = Schema.StructWithRest(Schema.Struct(options.solution.fields), extraFields)
+  return makeDefinition({
+    type: options.type,
+    kind: options.kind,
+    proxy: options.proxy,
+    // The schemas are built from InputFields/SolutionFields above; TypeScript cannot follow the spread
+    // through the proxy union or the rest record, so the precise types are restated here.
+    inputSchema: inputSchema as unknown as Schema.Codec<Input, unknown>,
+    solutionSchema: (solutionChecks === undefined
+      ? solutionSchema
+      : solutionSchema.check(...solutionChecks)) as unknown as Schema.Codec<Solution, unknown>,
+    validateInput: makeValidator(options.type, options.kind, options.proxy, schemas, options.proxiedVariant),
+  })
+}
+
+const RawPayload = /*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown)
+
+const validateRaw =
+  (type: string) =>
+  (input: unknown): Result.Result<WireTask, ReadonlyArray<FieldIssue>> => {
+    if (typeof type !== "string" || type.trim().length === 0) {
+      return failWith([{ field: "type", message: "must be a non-empty string" }])
+    }
+    if (!isRecord(input)) return failWith([{ field: "", message: "must be an object of task fields" }])
+    const fields = definedFields(input)
+    if (Object.hasOwn(fields, "type") && fields.type !== type) {
+      return failWith([
+        { field: "type", message: "is given twice with different values: leave it out of the payload" },
+      ])
+    }
+    return Result.succeed({ type, ...without(fields, ["type"]) })
+  }
+
+/**
+ * The escape hatch for a task type the catalogue does not know yet: the payload is sent as given (minus
+ * `undefined` values) and the solution comes back as a plain record. Raw tasks are polled unless the
+ * createTask response is already ready, which also covers recognition types.
+ */
+export const raw = (
+  type: string,
+  payload: Record<string, unknown>,
+): TaskRequest<string, Record<string, unknown>, Record<string, unknown>> => {
+  const definition = makeDefinition<string, Record<string, unknown>, Record<string, unknown>>({
+    type,
+    kind: "token",
+    proxy: "unchecked",
+    inputSchema: RawPayload,
+    solutionSchema: RawPayload,
+    validateInput: validateRaw(type),
+  })
+  return definition(payload)
+}
+
+/** Whether `u` is a request built by a definition or by {@link raw}. */
+export const isTaskRequest = (u: unknown): u is AnyTaskRequest =>
+  isRecord(u) &&
+  typeof u.type === "string" &&
+  typeof u.definition === "function" &&
+  typeof (u.definition as Partial<AnyTaskDefinition>).validateInput === "function"
+
+const notARequest = (u: unknown): TaskIssue => {
+  const message =
+    "is not a task request: build one with a definition such as ReCaptchaV2TaskProxyLess({ ... }), or with Task.raw(type, payload)"
+  return {
+    taskType: isRecord(u) && typeof u.type === "string" ? u.type : "",
+    field: "",
+    message,
+    issues: [{ field: "", message }],
+  }
+}
+
+const toTaskLevel = (taskType: string, issues: ReadonlyArray<FieldIssue>): TaskIssue & SolutionIssue => {
+  const first = issues[0] ?? { field: "", message: "is not valid" }
+  return { taskType, field: first.field, message: first.message, issues }
+}
+
+const unreadable = (error: unknown): ReadonlyArray<FieldIssue> => [
+  { field: "", message: `could not be read (${error instanceof Error ? error.name : typeof error})` },
+]
+
+/**
+ * Checks a request and returns the wire task `{ type, ...fields }` to send, normalised (the proxy in its
+ * documented string form, base64 padded, …). Never throws.
+ */
+export const validate = (request: AnyTaskRequest): Result.Result<WireTask, TaskIssue> => {
+  if (!isTaskRequest(request)) return Result.fail(notARequest(request))
+  const definition = request.definition
+  let result: Result.Result<WireTask, ReadonlyArray<FieldIssue>>
+  try {
+    result = definition.validateInput(request.input)
+  } catch (error) {
+    // getters and proxies on hand-made input objects can throw; that is still an invalid task
+    result = Result.fail(unreadable(error))
+  }
+  return Result.mapError(result, (issues) => toTaskLevel(definition.type, issues))
+}
+
+/**
+ * Decodes a provider solution for a request: known fields are checked and typed, other fields kept.
+ * Never throws.
+ */
+export const decodeSolution = <R extends AnyTaskRequest>(
+  request: R,
+  solution: unknown,
+): Result.Result<SolutionOf<R>, SolutionIssue> => {
+  if (!isTaskRequest(request)) return Result.fail(notARequest(request))
+  const definition = request.definition
+  let issues: ReadonlyArray<FieldIssue>
+  try {
+    const decoded = Schema.decodeUnknownResult(definition.solutionSchema)(solution, { errors: "all" })
+    if (Result.isSuccess(decoded)) return Result.succeed(decoded.success as SolutionOf<R>)
+    issues = fieldIssues(decoded.failure.issue)
+  } catch (error) {
+    issues = unreadable(error)
+  }
+  return Result.fail(
+    toTaskLevel(definition.type, issues.length > 0 ? issues : [{ field: "", message: "is not valid" }]),
+  )
+}

@@ -1,0 +1,59 @@
+/**
+ * ImageToTextTask, text captcha recognition (https://docs.capsolver.com/zh/guide/recognition/ImageToTextTask).
+ *
+ * Answered in the createTask response. `body` is required except for the `number` module, which may take
+ * `images` (up to 9) instead. `score` and `case` are SDK-only (unconfirmed) and accepted as optional.
+ * The solution is `{ text }`, or `{ answers }` with the `number` module: one of them must be present.
+ */
+import * as Schema from "effect/Schema"
+import * as Task from "../Task.ts"
+import { Base64, Base64List } from "./Fields.ts"
+
+interface BodyFields {
+  readonly body?: string
+  readonly module?: string
+  readonly images?: ReadonlyArray<string>
+}
+
+const bodyOrImages = (fields: BodyFields) => {
+  if (fields.images !== undefined && fields.module !== "number") {
+    return { path: ["images"], issue: 'is only used with module "number" (other modules read body)' }
+  }
+  if (fields.body === undefined && fields.images === undefined) {
+    return { path: ["body"], issue: 'is required (or images, with module "number")' }
+  }
+  return undefined
+}
+
+/** Reads the text in a captcha image. */
+export const ImageToTextTask = /*#__PURE__*/ Task.define({
+  type: "ImageToTextTask",
+  kind: "recognition",
+  proxy: "forbidden",
+  input: /*#__PURE__*/ Schema.Struct({
+    body: /*#__PURE__*/ Schema.optionalKey(Base64),
+    websiteURL: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+    // "common" by default; "number", "module_001"…"module_032", "queueit", … (the list grows)
+    module: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+    images: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Base64List(1, 9)),
+    score: /*#__PURE__*/ Schema.optionalKey(
+      /*#__PURE__*/ Schema.Number.check(
+        /*#__PURE__*/ Schema.makeFilter((score: number) => score >= 0 && score <= 1, {
+          message: "must be a number from 0 to 1",
+        }),
+      ),
+    ),
+    case: /*#__PURE__*/ Schema.optionalKey(Schema.Boolean),
+  }).check(/*#__PURE__*/ Schema.makeFilter(bodyOrImages)),
+  solution: /*#__PURE__*/ Schema.Struct({
+    text: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+    answers: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.Array(Schema.String)),
+  }).check(
+    /*#__PURE__*/ Schema.makeFilter(
+      (solution: { readonly text?: string; readonly answers?: ReadonlyArray<string> }) =>
+        solution.text !== undefined || solution.answers !== undefined
+          ? undefined
+          : { path: ["text"], issue: "is required (or answers, for the number module)" },
+    ),
+  ),
+})

@@ -1,0 +1,69 @@
+/**
+ * reCAPTCHA v3 token tasks (https://docs.capsolver.com/guide/captcha/ReCaptchaV3).
+ *
+ * `minScore` is sent by the official capsolver-core SDK but is absent from the current docs table:
+ * accepted, never required. The deprecated `ReCaptchaV3M1TaskProxyLess` is left to `Task.raw`.
+ */
+import * as Schema from "effect/Schema"
+import * as Task from "../Task.ts"
+import { JsonObject, NonEmptyString, ReCaptchaSolution } from "./Fields.ts"
+
+const common = {
+  websiteURL: NonEmptyString,
+  websiteKey: NonEmptyString,
+  pageAction: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+  isSession: /*#__PURE__*/ Schema.optionalKey(Schema.Boolean),
+  apiDomain: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+  minScore: /*#__PURE__*/ Schema.optionalKey(
+    /*#__PURE__*/ Schema.Number.check(
+      /*#__PURE__*/ Schema.makeFilter((score: number) => score >= 0.1 && score <= 0.9, {
+        message: "must be a number from 0.1 to 0.9",
+      }),
+    ),
+  ),
+}
+
+const standardInput = /*#__PURE__*/ Schema.Struct(common)
+
+const enterpriseInput = /*#__PURE__*/ Schema.Struct({
+  ...common,
+  enterprisePayload: /*#__PURE__*/ Schema.optionalKey(JsonObject),
+})
+
+/** reCAPTCHA v3 solved through CapSolver's proxies. */
+export const ReCaptchaV3TaskProxyLess = /*#__PURE__*/ Task.define({
+  type: "ReCaptchaV3TaskProxyLess",
+  kind: "token",
+  proxy: "forbidden",
+  proxiedVariant: "ReCaptchaV3Task",
+  input: standardInput,
+  solution: ReCaptchaSolution,
+})
+
+/** reCAPTCHA v3 solved through your proxy. */
+export const ReCaptchaV3Task = /*#__PURE__*/ Task.define({
+  type: "ReCaptchaV3Task",
+  kind: "token",
+  proxy: "required",
+  input: standardInput,
+  solution: ReCaptchaSolution,
+})
+
+/** reCAPTCHA v3 Enterprise solved through your proxy. */
+export const ReCaptchaV3EnterpriseTask = /*#__PURE__*/ Task.define({
+  type: "ReCaptchaV3EnterpriseTask",
+  kind: "token",
+  proxy: "required",
+  input: enterpriseInput,
+  solution: ReCaptchaSolution,
+})
+
+/** reCAPTCHA v3 Enterprise solved through CapSolver's proxies. */
+export const ReCaptchaV3EnterpriseTaskProxyLess = /*#__PURE__*/ Task.define({
+  type: "ReCaptchaV3EnterpriseTaskProxyLess",
+  kind: "token",
+  proxy: "forbidden",
+  proxiedVariant: "ReCaptchaV3EnterpriseTask",
+  input: enterpriseInput,
+  solution: ReCaptchaSolution,
+})

@@ -1,0 +1,32 @@
+/**
+ * Cloudflare Turnstile (https://docs.capsolver.com/guide/antibots/cloudflare_turnstile).
+ *
+ * `metadata` is optional (one old page says required). Its keys are checked, so the old page's `acton`
+ * misspelling is reported instead of silently sent. The solution is SDK-observed: `token` is what every
+ * client reads, so it is required; the rest is optional.
+ */
+import * as Schema from "effect/Schema"
+import * as Task from "../Task.ts"
+import { lenient, NonEmptyString } from "./Fields.ts"
+
+/** Cloudflare Turnstile, solved through CapSolver's proxies (no proxied variant exists). */
+export const AntiTurnstileTaskProxyLess = /*#__PURE__*/ Task.define({
+  type: "AntiTurnstileTaskProxyLess",
+  kind: "token",
+  proxy: "forbidden",
+  input: /*#__PURE__*/ Schema.Struct({
+    websiteURL: NonEmptyString,
+    websiteKey: NonEmptyString,
+    metadata: /*#__PURE__*/ Schema.optionalKey(
+      /*#__PURE__*/ Schema.Struct({
+        action: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+        cdata: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+      }),
+    ),
+  }),
+  solution: /*#__PURE__*/ Schema.Struct({
+    token: Schema.String,
+    type: /*#__PURE__*/ lenient(Schema.String),
+    userAgent: /*#__PURE__*/ lenient(Schema.String),
+  }),
+})
