@@ -37,6 +37,16 @@ export type Endpoint =
 const Base = <Tag extends string>(tag: Tag) => {
   const Class = Data.TaggedError(tag)
   Object.defineProperty(Class.prototype, SolveKitErrorBrand, { value: true, enumerable: false })
+  const inherited = (Class.prototype as { toJSON?: () => object }).toJSON
+  // Logs serialise errors with JSON.stringify: keep the computed message (fields never hold the key).
+  Object.defineProperty(Class.prototype, "toJSON", {
+    value: function (this: Error) {
+      return { ...(inherited?.call(this) ?? {}), message: this.message }
+    },
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  })
   return Class
 }
 

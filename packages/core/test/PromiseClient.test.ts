@@ -1,0 +1,215 @@
+import { ConfigProvider } from "effect"
+import { afterEach, describe, expect, it } from "vitest"
+import {
+  isAbortedError,
+  isApiError,
+  isConfigurationError,
+  isSolveKitError,
+  isTaskTimeoutError,
+} from "../src/Errors.ts"
+import type { LifecycleEvent } from "../src/Events.ts"
+import * as Policy from "../src/Policy.ts"
+import { makePromiseClient, type SolveKitClient } from "../src/PromiseClient.ts"
+import { SolveKit } from "../src/SolveKit.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+import * as Scripted from "./ScriptedTransport.ts"
+
+const task = ReCaptchaV2TaskProxyLess({ websiteURL: "https://example.test", websiteKey: "site-key" })
+const quick = Policy.fixed("2 millis", "1 millis")
+const slow = Policy.fixed("10 seconds", "10 seconds")
+
+const clients: Array<SolveKitClient> = []
+const clientFor = (
+  transport: Scripted.ScriptedTransport,
+  options: Parameters<typeof Scripted.clientLayer>[1] = {},
+) => {
+  const client = makePromiseClient(Scripted.clientLayer(transport, options))
+  clients.push(client)
+  return client
+}
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.dispose()))
+})
+
+/** Node's count of pending timers: an abort must leave none of ours behind. */
+const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
+
+const settleMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected a rejection")
+}
+
+describe("PromiseClient", () => {
+  it("solves and resolves with the typed solution", async () => {
+    const transport = Scripted.make({
+      createTask: Scripted.created(),
+      getTaskResult: [Scripted.processing, Scripted.ready()],
+    })
+    const client = clientFor(transport, { policy: quick })
+    const solved = await client.solve(task)
+    const token: string = solved.solution.gRecaptchaResponse
+    expect(token).toBe("token-abc")
+    expect(solved.queries).toBe(2)
+  })
+
+  it("rejects with the solvekit error itself, recognisable by its guards", async () => {
+    const transport = Scripted.make({ createTask: Scripted.apiError("ERROR_ZERO_BALANCE") })
+    const error = await rejectionOf(clientFor(transport).solve(task))
+    expect(isSolveKitError(error)).toBe(true)
+    expect(isApiError(error) && error.reason).toBe("Balance")
+    expect(error).toBeInstanceOf(Error)
+  })
+
+  it("aborting mid-poll rejects with AbortedError carrying the taskId and leaves no timer behind", async () => {
+    const transport = Scripted.make({
+      createTask: Scripted.created("task-a"),
+      getTaskResult: Scripted.processing,
+    })
+    const client = clientFor(transport, { policy: slow })
+    await client.getBalance().catch(() => undefined) // build the runtime first
+    const baseline = pendingTimers()
+    const controller = new AbortController()
+    let whileSleeping = 0
+    const solving = client.solve(task, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event._tag === "Created") {
+          setImmediate(() => {
+            whileSleeping = pendingTimers()
+            controller.abort(new Error("user left"))
+          })
+        }
+      },
+    })
+    const error = await rejectionOf(solving)
+    expect(isAbortedError(error)).toBe(true)
+    expect(isAbortedError(error) && error.taskId).toBe("task-a")
+    expect(isTaskTimeoutError(error)).toBe(false)
+    await settleMicrotasks()
+    expect(whileSleeping).toBeGreaterThan(baseline) // the poll delay was a real pending timer
+    expect(pendingTimers()).toBeLessThanOrEqual(baseline)
+    expect(transport.callsTo("getTaskResult")).toHaveLength(0)
+  })
+
+  it("aborting mid-request aborts the in-flight HTTP request", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created("task-b"), getTaskResult: { hang: true } })
+    const client = clientFor(transport, { policy: quick })
+    const controller = new AbortController()
+    const solving = client.solve(task, { signal: controller.signal })
+    while (transport.callsTo("getTaskResult").length === 0) await settleMicrotasks()
+    controller.abort()
+    const error = await rejectionOf(solving)
+    expect(isAbortedError(error) && error.taskId).toBe("task-b")
+    expect(transport.callsTo("getTaskResult")[0]?.interrupted).toBe(true)
+  })
+
+  it("an already-aborted signal rejects before any request", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created() })
+    const error = await rejectionOf(clientFor(transport).solve(task, { signal: AbortSignal.abort() }))
+    expect(isAbortedError(error)).toBe(true)
+    expect(transport.calls).toHaveLength(0)
+  })
+
+  it("a timeout rejects with TaskTimeoutError, distinct from an abort", async () => {
+    const transport = Scripted.make({
+      createTask: Scripted.created("task-t"),
+      getTaskResult: Scripted.processing,
+    })
+    const client = clientFor(transport, { policy: slow })
+    const error = await rejectionOf(client.solve(task, { timeout: 20 }))
+    expect(isTaskTimeoutError(error)).toBe(true)
+    expect(isAbortedError(error)).toBe(false)
+    expect(isTaskTimeoutError(error) && error.taskId).toBe("task-t")
+  })
+
+  it("waitForResult resumes by taskId and names the task on abort", async () => {
+    const transport = Scripted.make({
+      getTaskResult: [Scripted.processing, Scripted.ready({ gRecaptchaResponse: "r" })],
+    })
+    const client = clientFor(transport, { policy: quick })
+    const solved = await client.waitForResult("task-r", { task: ReCaptchaV2TaskProxyLess })
+    expect(solved.solution.gRecaptchaResponse).toBe("r")
+    const error = await rejectionOf(client.waitForResult("task-z", { signal: AbortSignal.abort() }))
+    expect(isAbortedError(error) && error.taskId).toBe("task-z")
+  })
+
+  it("solveAll settles every task in input order, never rejecting for one task", async () => {
+    let n = 0
+    const transport = Scripted.make({
+      createTask: () =>
+        n++ === 1 ? Scripted.apiError("ERROR_INVALID_TASK_DATA") : Scripted.created(`task-${n}`),
+      getTaskResult: Scripted.ready(),
+    })
+    const client = clientFor(transport, { policy: quick })
+    const settled = await client.solveAll([task, task, task], { concurrency: 1 })
+    expect(settled.map((entry) => [entry.index, entry.status])).toEqual([
+      [0, "fulfilled"],
+      [1, "rejected"],
+      [2, "fulfilled"],
+    ])
+    const rejected = settled[1]
+    expect(rejected?.status === "rejected" && isApiError(rejected.reason)).toBe(true)
+  })
+
+  it("solveEach yields entries as they settle and accepts async iterables", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: Scripted.ready() })
+    const client = clientFor(transport, { policy: quick })
+    async function* source() {
+      yield task
+      yield task
+    }
+    const indexes: Array<number> = []
+    for await (const entry of client.solveEach(source(), { concurrency: 2 })) indexes.push(entry.index)
+    expect(indexes.sort()).toEqual([0, 1])
+  })
+
+  it("client-level listeners see every call's events", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: Scripted.ready() })
+    const client = clientFor(transport, { policy: quick })
+    const events: Array<LifecycleEvent["_tag"]> = []
+    const unsubscribe = client.onEvent((event) => events.push(event._tag))
+    await client.solve(task)
+    unsubscribe()
+    await client.solve(task)
+    expect(events).toEqual(["Created", "Polled", "Solved"])
+  })
+
+  it("getBalance and feedback resolve plain values", async () => {
+    const transport = Scripted.make({
+      getBalance: { json: { errorId: 0, balance: 1.5 } },
+      feedbackTask: { json: { errorId: 0, message: "ok" } },
+    })
+    const client = clientFor(transport)
+    expect(await client.getBalance()).toEqual({ balance: 1.5, packages: [] })
+    expect(await client.feedback("task-1", { invalid: false })).toEqual({ message: "ok" })
+  })
+
+  it("a missing API key rejects every call with a ConfigurationError", async () => {
+    const client = makePromiseClient(
+      SolveKit.layerKy({
+        fallback: ConfigProvider.fromEnv({ env: {} }),
+        missingKeyHint: "set the SOLVEKIT_API_KEY environment variable",
+      }),
+    )
+    clients.push(client)
+    const error = await rejectionOf(client.getBalance())
+    expect(isConfigurationError(error)).toBe(true)
+    expect((error as Error).message).toContain("SOLVEKIT_API_KEY")
+  })
+
+  it("dispose (and Symbol.asyncDispose) releases the client; later calls reject", async () => {
+    const transport = Scripted.make({ getBalance: { json: { errorId: 0, balance: 1 } } })
+    const client = makePromiseClient(Scripted.clientLayer(transport))
+    await client.getBalance()
+    await client[Symbol.asyncDispose]()
+    await client.dispose()
+    const error = await rejectionOf(client.getBalance())
+    expect(isConfigurationError(error)).toBe(true)
+  })
+})
