@@ -1,0 +1,376 @@
+import { isConfigurationError, ReCaptchaV2TaskProxyLess } from "@solvekit/core"
+import { serve } from "@solvekit/emulator/node"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { toNodeHandler } from "../src/NodeHandler.ts"
+import { createRelay, type RelayEvent, type RelayOptions } from "../src/NodeRelay.ts"
+import { closedPortUrl, listen } from "./support/servers.ts"
+
+// A sentinel key: if it shows up in anything the relay answers or reports, the test says so.
+const KEY = "SENTINEL-KEY-7f3a9c"
+const ZERO_KEY = "SENTINEL-ZERO-5b1e"
+
+let emulator: Awaited<ReturnType<typeof serve>>
+beforeAll(async () => {
+  emulator = await serve({ keys: [KEY], zeroBalanceKeys: [ZERO_KEY], timeScale: 1000 })
+})
+afterAll(async () => {
+  await emulator.close()
+})
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  emulator.emulator.reset()
+})
+
+/** Every body and event the test saw, to check that the key never leaks. */
+const seen: Array<string> = []
+afterEach(() => {
+  for (const text of seen.splice(0)) expect(text).not.toContain("SENTINEL")
+})
+
+const makeRelay = (options: Partial<RelayOptions> = {}) => {
+  const events: Array<RelayEvent> = []
+  const relay = createRelay({
+    apiKey: KEY,
+    baseUrl: emulator.url,
+    allowTaskTypes: [ReCaptchaV2TaskProxyLess, "ImageToTextTask"],
+    onEvent: (event) => {
+      events.push(event)
+      seen.push(JSON.stringify(event))
+    },
+    ...options,
+  })
+  cleanups.push(() => relay.close())
+  return { relay, events }
+}
+
+/** What a browser sends: CapSolver-shaped JSON, no clientKey. */
+const post = async (
+  handle: (request: Request) => Promise<Response>,
+  endpoint: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  const response = await handle(
+    new Request(`http://relay.test/api/captcha/${endpoint}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    }),
+  )
+  const text = await response.text()
+  seen.push(text)
+  return { status: response.status, headers: response.headers, body: JSON.parse(text) as Record<string, any> }
+}
+
+const recaptcha = (websiteKey: string, websiteURL = "https://example.com/login") => ({
+  task: { type: "ReCaptchaV2TaskProxyLess", websiteURL, websiteKey },
+})
+
+const upstreamRequests = () => emulator.emulator.audit().requests.total
+
+describe("createRelay", () => {
+  it("solves a task for a browser that never sends the key, over node:http", async () => {
+    const { relay } = makeRelay()
+    const server = await listen(toNodeHandler(relay.handle))
+    cleanups.push(() => server.close())
+    const browser = async (endpoint: string, body: unknown) => {
+      const response = await fetch(`${server.url}/captcha/${endpoint}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+      const text = await response.text()
+      seen.push(text)
+      return JSON.parse(text) as Record<string, any>
+    }
+    const created = await browser("createTask", recaptcha("emulator-instant"))
+    expect(created).toMatchObject({ errorId: 0 })
+    expect(typeof created.taskId).toBe("string")
+    const result = await browser("getTaskResult", { taskId: created.taskId })
+    expect(result).toMatchObject({ errorId: 0, status: "ready" })
+    expect(typeof result.solution.gRecaptchaResponse).toBe("string")
+    expect(emulator.emulator.audit().tasks.collected).toBe(1)
+  })
+
+  it("answers a recognition task synchronously through the relay", async () => {
+    const { relay } = makeRelay()
+    const answer = await post(relay.handle, "createTask", {
+      task: { type: "ImageToTextTask", body: Buffer.from("fake image bytes").toString("base64") },
+    })
+    expect(answer.status).toBe(200)
+    expect(answer.body).toMatchObject({ errorId: 0, status: "ready" })
+    expect(typeof answer.body.solution.text).toBe("string")
+  })
+
+  it("refuses a request that carries a clientKey, before contacting the provider", async () => {
+    const { relay } = makeRelay()
+    const answer = await post(relay.handle, "createTask", {
+      clientKey: "browser-key",
+      ...recaptcha("emulator-instant"),
+    })
+    expect(answer.status).toBe(400)
+    expect(answer.body).toMatchObject({ errorId: 1, errorCode: "ERROR_RELAY_CLIENT_KEY_FORBIDDEN" })
+    expect(answer.body.errorDescription).not.toContain("browser-key")
+    expect(upstreamRequests()).toBe(0)
+  })
+
+  it("refuses task types that are not allowed, before contacting the provider", async () => {
+    const { relay, events } = makeRelay()
+    const answer = await post(relay.handle, "createTask", {
+      task: { type: "AntiTurnstileTaskProxyLess", websiteURL: "https://example.com", websiteKey: "0x4AAA" },
+    })
+    expect(answer.status).toBe(403)
+    expect(answer.body).toEqual({
+      errorId: 1,
+      errorCode: "ERROR_RELAY_TASK_NOT_ALLOWED",
+      errorDescription: "The task type AntiTurnstileTaskProxyLess is not allowed by this relay.",
+    })
+    expect(events).toEqual([
+      expect.objectContaining({
+        _tag: "Refused",
+        endpoint: "createTask",
+        errorCode: "ERROR_RELAY_TASK_NOT_ALLOWED",
+      }),
+    ])
+    expect(upstreamRequests()).toBe(0)
+  })
+
+  it("matches allowed task types case-insensitively", async () => {
+    const { relay } = makeRelay()
+    const answer = await post(relay.handle, "createTask", {
+      task: {
+        type: "recaptchav2taskproxyless",
+        websiteURL: "https://example.com",
+        websiteKey: "emulator-instant",
+      },
+    })
+    expect(answer.body.errorCode).not.toBe("ERROR_RELAY_TASK_NOT_ALLOWED")
+    expect(upstreamRequests()).toBe(1)
+  })
+
+  it("refuses websites outside the allow-list, whatever the field's spelling", async () => {
+    const { relay } = makeRelay({
+      allowWebsiteUrls: [
+        "example.com",
+        "*.shop.test",
+        "https://partner.test/captcha",
+        /^https:\/\/regex\.test\//,
+      ],
+      tasksWithoutWebsite: ["ImageToTextTask"],
+    })
+    const allowed = [
+      "https://example.com/login",
+      "https://a.shop.test/cart",
+      "https://partner.test/captcha/step-2",
+      "https://regex.test/page",
+    ]
+    for (const url of allowed) {
+      const answer = await post(relay.handle, "createTask", recaptcha("emulator-instant", url))
+      expect(answer.body).toMatchObject({ errorId: 0 })
+    }
+    const refused = [
+      "https://evil.test/",
+      "https://example.com.evil.test/",
+      "https://shop.test/", // the wildcard covers subdomains only
+      "https://partner.test/other",
+      "http://regex.test/page",
+      "not a url",
+    ]
+    for (const url of refused) {
+      const answer = await post(relay.handle, "createTask", recaptcha("emulator-instant", url))
+      expect(answer.status).toBe(403)
+      expect(answer.body.errorCode).toBe("ERROR_RELAY_WEBSITE_NOT_ALLOWED")
+    }
+    const sneaky = await post(relay.handle, "createTask", {
+      task: {
+        type: "ReCaptchaV2TaskProxyLess",
+        websiteUrl: "https://evil.test/",
+        websiteKey: "emulator-instant",
+      },
+    })
+    expect(sneaky.body.errorCode).toBe("ERROR_RELAY_WEBSITE_NOT_ALLOWED")
+    const noWebsite = await post(relay.handle, "createTask", {
+      task: { type: "ReCaptchaV2TaskProxyLess", websiteKey: "k" },
+    })
+    expect(noWebsite.body.errorCode).toBe("ERROR_RELAY_WEBSITE_NOT_ALLOWED")
+    expect(upstreamRequests()).toBe(allowed.length)
+    // Recognition tasks have no page; the exemption lets them through.
+    const image = await post(relay.handle, "createTask", {
+      task: { type: "ImageToTextTask", body: "aGVsbG8=" },
+    })
+    expect(image.body).toMatchObject({ errorId: 0, status: "ready" })
+  })
+
+  it("limits tasks per client per minute with 429 and Retry-After, and the window rolls", async () => {
+    let now = 1_000_000
+    const { relay } = makeRelay({
+      limits: { tasksPerClientPerMinute: 2 },
+      clientId: (request) => request.headers.get("x-user") ?? "nobody",
+      now: () => now,
+    })
+    const alice = { "x-user": "alice" }
+    expect((await post(relay.handle, "createTask", recaptcha("emulator-instant"), alice)).status).toBe(200)
+    now += 20_000
+    expect((await post(relay.handle, "createTask", recaptcha("emulator-instant"), alice)).status).toBe(200)
+    const limited = await post(relay.handle, "createTask", recaptcha("emulator-instant"), alice)
+    expect(limited.status).toBe(429)
+    expect(limited.body).toMatchObject({ errorId: 1, errorCode: "ERROR_RATE_LIMIT" })
+    // The first task leaves the window 40 s from now.
+    expect(limited.headers.get("retry-after")).toBe("40")
+    // Another client has its own budget.
+    expect(
+      (await post(relay.handle, "createTask", recaptcha("emulator-instant"), { "x-user": "bob" })).status,
+    ).toBe(200)
+    now += 40_000
+    expect((await post(relay.handle, "createTask", recaptcha("emulator-instant"), alice)).status).toBe(200)
+    expect(emulator.emulator.audit().tasks.created).toBe(4)
+  })
+
+  it("forwards getTaskResult only for tasks the same client created", async () => {
+    const { relay } = makeRelay({ clientId: (request) => request.headers.get("x-user") ?? "nobody" })
+    const created = await post(relay.handle, "createTask", recaptcha("emulator-instant"), {
+      "x-user": "alice",
+    })
+    const taskId = created.body.taskId as string
+    const stolen = await post(relay.handle, "getTaskResult", { taskId }, { "x-user": "mallory" })
+    expect(stolen.status).toBe(400)
+    expect(stolen.body).toMatchObject({ errorId: 1, errorCode: "ERROR_TASKID_INVALID" })
+    const unknown = await post(relay.handle, "getTaskResult", { taskId: "made-up" }, { "x-user": "alice" })
+    expect(unknown.body.errorCode).toBe("ERROR_TASKID_INVALID")
+    expect(emulator.emulator.task(taskId)?.queries).toBe(0)
+    const mine = await post(relay.handle, "getTaskResult", { taskId }, { "x-user": "alice" })
+    expect(mine.body).toMatchObject({ errorId: 0, status: "ready" })
+  })
+
+  it("limits unfinished tasks per client until a result is collected", async () => {
+    const { relay } = makeRelay({ limits: { pendingTasksPerClient: 1 } })
+    const first = await post(relay.handle, "createTask", recaptcha("emulator-instant"))
+    const second = await post(relay.handle, "createTask", recaptcha("emulator-instant"))
+    expect(second.status).toBe(429)
+    expect(second.body.errorDescription).toContain("unfinished tasks")
+    await post(relay.handle, "getTaskResult", { taskId: first.body.taskId })
+    expect((await post(relay.handle, "createTask", recaptcha("emulator-instant"))).status).toBe(200)
+  })
+
+  it("passes provider errors through without the key: bad key, zero balance, unsolvable", async () => {
+    const bad = makeRelay({ apiKey: "SENTINEL-WRONG-KEY" }).relay
+    const denied = await post(bad.handle, "createTask", recaptcha("emulator-instant"))
+    expect(denied.body).toMatchObject({ errorId: 1, errorCode: "ERROR_KEY_DENIED_ACCESS" })
+    expect(denied.status).toBe(401)
+
+    const broke = makeRelay({ apiKey: ZERO_KEY }).relay
+    const zero = await post(broke.handle, "createTask", recaptcha("emulator-instant"))
+    expect(zero.body).toMatchObject({ errorId: 1, errorCode: "ERROR_ZERO_BALANCE" })
+
+    const { relay } = makeRelay()
+    const created = await post(relay.handle, "createTask", recaptcha("emulator-unsolvable"))
+    let result = await post(relay.handle, "getTaskResult", { taskId: created.body.taskId })
+    for (let i = 0; i < 50 && result.body.errorId === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      result = await post(relay.handle, "getTaskResult", { taskId: created.body.taskId })
+    }
+    expect(result.body).toMatchObject({ errorId: 1, errorCode: "ERROR_CAPTCHA_UNSOLVABLE" })
+  })
+
+  it("sets CORS headers for allowed origins and refuses others before contacting the provider", async () => {
+    const { relay } = makeRelay({ allowOrigins: ["https://app.example.com"] })
+    const preflight = await relay.handle(
+      new Request("http://relay.test/createTask", {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://app.example.com",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type",
+        },
+      }),
+    )
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example.com")
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("POST, OPTIONS")
+
+    const allowed = await post(relay.handle, "createTask", recaptcha("emulator-instant"), {
+      origin: "https://app.example.com",
+    })
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com")
+    expect(allowed.headers.get("vary")).toBe("Origin")
+
+    const foreign = await post(relay.handle, "createTask", recaptcha("emulator-instant"), {
+      origin: "https://evil.test",
+    })
+    expect(foreign.status).toBe(403)
+    expect(foreign.body.errorCode).toBe("ERROR_RELAY_ORIGIN_NOT_ALLOWED")
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull()
+    expect(upstreamRequests()).toBe(1)
+  })
+
+  it("does not expose getBalance or other endpoints", async () => {
+    const { relay } = makeRelay()
+    const balance = await post(relay.handle, "getBalance", {})
+    expect(balance.status).toBe(404)
+    expect(balance.body.errorCode).toBe("ERROR_RELAY_ENDPOINT_NOT_ALLOWED")
+    expect(upstreamRequests()).toBe(0)
+  })
+
+  it("refuses malformed and oversized bodies", async () => {
+    const { relay } = makeRelay({ maxBodyBytes: 1024 })
+    const notJson = await relay.handle(
+      new Request("http://relay.test/createTask", { method: "POST", body: "{oops" }),
+    )
+    expect(notJson.status).toBe(400)
+    expect(((await notJson.json()) as { errorCode: string }).errorCode).toBe("ERROR_RELAY_BAD_REQUEST")
+    const big = await post(relay.handle, "createTask", {
+      task: { type: "ImageToTextTask", body: "A".repeat(4096) },
+    })
+    expect(big.status).toBe(413)
+    expect(big.body.errorCode).toBe("ERROR_RELAY_BODY_TOO_LARGE")
+    expect(upstreamRequests()).toBe(0)
+  })
+
+  it("answers a retryable 503 when the provider cannot be reached", async () => {
+    const { relay } = makeRelay({ baseUrl: await closedPortUrl() })
+    const answer = await post(relay.handle, "createTask", recaptcha("emulator-instant"))
+    expect(answer.status).toBe(503)
+    expect(answer.body).toMatchObject({ errorId: 1, errorCode: "ERROR_SERVICE_UNAVALIABLE" })
+  })
+
+  it("uses a body already parsed by Express-style middleware", async () => {
+    const { relay } = makeRelay()
+    const handler = toNodeHandler(relay.handle)
+    const server = await listen(async (req, res) => {
+      const chunks: Array<Buffer> = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      Object.assign(req, { body: JSON.parse(Buffer.concat(chunks).toString("utf8")) })
+      handler(req, res)
+    })
+    cleanups.push(() => server.close())
+    const response = await fetch(`${server.url}/createTask`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(recaptcha("emulator-instant")),
+    })
+    const text = await response.text()
+    seen.push(text)
+    expect(JSON.parse(text)).toMatchObject({ errorId: 0 })
+  })
+
+  it("needs a key: the configuration error names the option and the environment variable", () => {
+    const saved = process.env.CAPSOLVER_API_KEY
+    delete process.env.CAPSOLVER_API_KEY
+    try {
+      const error = (() => {
+        try {
+          createRelay({ allowTaskTypes: ["ImageToTextTask"] })
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(isConfigurationError(error)).toBe(true)
+      expect((error as Error).message).toContain("apiKey")
+      expect((error as Error).message).toContain("CAPSOLVER_API_KEY")
+    } finally {
+      if (saved !== undefined) process.env.CAPSOLVER_API_KEY = saved
+    }
+  })
+})
