@@ -6,9 +6,10 @@
  * @since 0.1.0
  */
 
-// ===== Tasks (re-exported from @solvekit/core) =====
+// Re-exported from @solvekit/core, so Node users import everything from here: the task constructors, the
+// errors and their guards, the client's types, polling policies, the task escape hatch and catalogue, and the
+// `SolveKit` service for Effect users.
 export {
-  // ===== Errors (re-exported from @solvekit/core) =====
   AbortedError,
   AntiAwsWafTask,
   AntiAwsWafTaskProxyLess,
@@ -20,9 +21,7 @@ export {
   ApiError,
   type ApiErrorReason,
   AwsWafClassification,
-  // ===== Types of the client and its results =====
   type Balance,
-  // ===== Catalogue, task escape hatch, polling policies, Effect service =====
   Catalogue,
   type ClientOptions,
   ConfigurationError,
@@ -88,11 +87,9 @@ export {
   type WaitError,
 } from "@solvekit/core"
 
-// ===== The Node client =====
 export { createClient, layer, type NodeClientOptions } from "./NodeClient.ts"
 export { API_KEY_ENV, BASE_URL_ENV, type ProxyOption } from "./NodeConfig.ts"
 
-// ===== Images for recognition tasks =====
 export {
   DEFAULT_MAX_IMAGE_BYTES,
   FileNotFoundError,
@@ -108,7 +105,6 @@ export {
   readImage,
 } from "./NodeFiles.ts"
 export { type ConnectionInfo, toNodeHandler, type WebHandler } from "./NodeHandler.ts"
-// ===== The relay (browsers solve without the key) =====
 export {
   createRelay,
   type Relay,

@@ -228,6 +228,45 @@ describe("createRelay", () => {
     expect(emulator.emulator.audit().tasks.created).toBe(4)
   })
 
+  it("limits tasks across all clients with tasksPerMinute", async () => {
+    const { relay } = makeRelay({
+      limits: { tasksPerMinute: 1 },
+      clientId: (request) => request.headers.get("x-user") ?? "nobody",
+    })
+    expect(
+      (await post(relay.handle, "createTask", recaptcha("emulator-instant"), { "x-user": "a" })).status,
+    ).toBe(200)
+    const second = await post(relay.handle, "createTask", recaptcha("emulator-instant"), { "x-user": "b" })
+    expect(second.status).toBe(429)
+    expect(second.body.errorDescription).toContain("all clients")
+    expect(upstreamRequests()).toBe(1)
+  })
+
+  it("relays getToken under the same rules, and feedbackTask for the client's own tasks", async () => {
+    const { relay } = makeRelay()
+    const token = await post(relay.handle, "getToken", recaptcha("emulator-instant"))
+    expect(token.body).toMatchObject({ errorId: 0, status: "ready" })
+    expect(typeof token.body.solution.gRecaptchaResponse).toBe("string")
+    const refused = await post(relay.handle, "getToken", {
+      task: { type: "ReCaptchaV3TaskProxyLess", websiteURL: "https://example.com", websiteKey: "k" },
+    })
+    expect(refused.body.errorCode).toBe("ERROR_RELAY_TASK_NOT_ALLOWED")
+
+    const created = await post(relay.handle, "createTask", recaptcha("emulator-instant"))
+    await post(relay.handle, "getTaskResult", { taskId: created.body.taskId })
+    const feedback = await post(relay.handle, "feedbackTask", {
+      taskId: created.body.taskId,
+      result: { invalid: true, message: "rejected by the site" },
+    })
+    expect(feedback.body).toMatchObject({ errorId: 0 })
+    expect(emulator.emulator.audit().feedback).toEqual({ total: 1, invalid: 1 })
+    const foreign = await post(relay.handle, "feedbackTask", {
+      taskId: "someone-else",
+      result: { invalid: true },
+    })
+    expect(foreign.body.errorCode).toBe("ERROR_TASKID_INVALID")
+  })
+
   it("forwards getTaskResult only for tasks the same client created", async () => {
     const { relay } = makeRelay({ clientId: (request) => request.headers.get("x-user") ?? "nobody" })
     const created = await post(relay.handle, "createTask", recaptcha("emulator-instant"), {
