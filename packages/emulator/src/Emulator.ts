@@ -23,6 +23,7 @@ import {
   json,
   methodNotAllowed,
   notFound,
+  preflight,
   type RawResponse,
   serverErrorPage,
   truncate,
@@ -149,6 +150,7 @@ export const createEmulator = (options?: EmulatorOptions): Emulator => {
   }
 
   const dispatch: Dispatch = async (method, url, readBody) => {
+    if (method === "OPTIONS") return preflight
     const { path, query } = splitTarget(url)
     if (path.startsWith(controlPrefix)) return control(method, path, query)
     const endpointIndex = endpointIndexByPath.get(path)
@@ -217,7 +219,10 @@ export const createEmulator = (options?: EmulatorOptions): Emulator => {
   }
 
   const toResponse = (outcome: RawResponse): Response =>
-    new Response(outcome.body, { status: outcome.status, headers: outcome.headers })
+    new Response(outcome.status === 204 ? null : outcome.body, {
+      status: outcome.status,
+      headers: outcome.headers,
+    })
 
   const handle = async (request: Request): Promise<Response> => {
     const outcome = await dispatch(request.method, request.url, () => request.text())

@@ -10,7 +10,28 @@ export interface RawResponse {
 export const dropConnection: unique symbol = Symbol("@solvekit/emulator/dropConnection")
 export type HandlerOutcome = RawResponse | typeof dropConnection
 
-const jsonHeaders = { "content-type": "application/json; charset=utf-8" } as const
+/**
+ * Browsers call the emulator from another origin (a test page, a demo app), so every answer allows any
+ * origin and exposes Retry-After. The provider's own CORS policy is not documented; this is a test server.
+ */
+const corsHeaders = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "retry-after",
+} as const
+
+const jsonHeaders = { "content-type": "application/json; charset=utf-8", ...corsHeaders } as const
+
+/** The answer to a CORS preflight (OPTIONS), on any path. */
+export const preflight: RawResponse = {
+  status: 204,
+  headers: {
+    ...corsHeaders,
+    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-headers": "content-type, authorization",
+    "access-control-max-age": "86400",
+  },
+  body: "",
+}
 
 export const json = (status: number, body: unknown): RawResponse => ({
   status,
@@ -49,7 +70,7 @@ export const apiError = (
 
 export const serverErrorPage: RawResponse = {
   status: 502,
-  headers: { "content-type": "text/html; charset=utf-8" },
+  headers: { "content-type": "text/html; charset=utf-8", ...corsHeaders },
   body:
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n" +
     "<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n",

@@ -9,6 +9,8 @@ import { createEmulator, dispatcherOf, type Emulator } from "./Emulator.ts"
 import type { EmulatorOptions } from "./Options.ts"
 import { dropConnection, type HandlerOutcome } from "./Wire.ts"
 
+export * from "./index.ts"
+
 export interface ServeOptions extends EmulatorOptions {
   /** Default `0`: the system picks a free port (read it from `url`). */
   readonly port?: number | undefined

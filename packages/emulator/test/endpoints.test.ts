@@ -211,4 +211,28 @@ describe("endpoints over real HTTP", () => {
     const reply = await fetch(`${url}/createTask`, { method: "POST", body: "x".repeat(4096) })
     expect(reply.status).toBe(413)
   })
+
+  it("lets browsers call it from another origin: CORS preflight and headers", async () => {
+    const { url } = await served({ faults: { rateLimited: 1 } })
+    const preflight = await fetch(`${url}/createTask`, {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*")
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("content-type")
+    const limited = await fetch(`${url}/getBalance`, {
+      method: "POST",
+      body: JSON.stringify({ clientKey: key }),
+    })
+    expect(limited.headers.get("access-control-allow-origin")).toBe("*")
+    expect(limited.headers.get("access-control-expose-headers")).toContain("retry-after")
+  })
+
+  it("answers a preflight through the web handler too", async () => {
+    const { emulator } = await served()
+    const response = await emulator.handle(new Request("http://x/getTaskResult", { method: "OPTIONS" }))
+    expect(response.status).toBe(204)
+    expect(response.headers.get("access-control-allow-methods")).toContain("POST")
+  })
 })
