@@ -37,7 +37,7 @@ import {
   type RequestError,
   TaskDeadlineError,
   TaskTimeoutError,
-  type TransportError,
+  TransportError,
   withTaskId,
 } from "./Errors.ts"
 import type { EventListener, LifecycleEvent } from "./Events.ts"
@@ -147,16 +147,35 @@ type EndpointName = keyof ProviderEndpoints
 
 const secretsOf = (env: LifecycleEnv): ReadonlyArray<string> => [Redacted.value(env.config.apiKey)]
 
-/** One HTTP request: under the client's concurrency permit, in a `solvekit.request` span. */
+/** One HTTP request: under the client's concurrency permit, bounded in time, in a `solvekit.request` span. */
 const send = (
   env: LifecycleEnv,
   endpoint: EndpointName,
   body: Record<string, unknown>,
   taskId?: string,
+  timeoutMs: number = env.config.retry.requestTimeoutMs,
 ): Effect.Effect<TransportResponse, TransportError> => {
   const path = env.config.provider.endpoints[endpoint] ?? endpoint
-  return env.permits.withPermit(env.transport.post(path, body)).pipe(
-    Effect.tap(() => Metric.update(Metric.withAttributes(requestsTotal, { endpoint }), 1)),
+  // The timeout starts once the permit is held: waiting for a slot is not a request that may have been sent.
+  const request = Effect.andThen(
+    Metric.update(Metric.withAttributes(requestsTotal, { endpoint }), 1),
+    env.transport.post(path, body).pipe(
+      Effect.timeoutOrElse({
+        duration: Duration.millis(Math.max(0, timeoutMs)),
+        orElse: () =>
+          Effect.fail(
+            new TransportError({
+              endpoint,
+              kind: "Network",
+              requestSent: "unknown",
+              cause: new Error(`no answer within ${Math.max(0, timeoutMs)} ms`),
+              taskId,
+            }),
+          ),
+      }),
+    ),
+  )
+  return env.permits.withPermit(request).pipe(
     Effect.withSpan("solvekit.request", {
       attributes:
         taskId === undefined
@@ -216,6 +235,9 @@ const createTaskOutcomeUnknown = (error: RequestError): error is TransportError 
       return error.kind !== "HttpStatus" || (error.httpStatus ?? 0) >= 500
   }
 }
+
+/** getToken blocks until the task is solved (server-side limit 120 s): give it room. */
+const GET_TOKEN_MIN_TIMEOUT_MS = 150_000
 
 /** Largest Retry-After honoured by a retry; a longer one surfaces the error instead of waiting silently. */
 const MAX_RETRY_AFTER_MS = 60_000
@@ -355,7 +377,11 @@ const sendCreate = (
     const ctx = { endpoint, provider: env.config.provider, secrets: secretsOf(env) }
     for (let attempt = 1; ; attempt++) {
       const sentAt = yield* Clock.currentTimeMillis
-      const outcome = yield* send(env, endpoint, body).pipe(
+      const timeoutMs =
+        endpoint === "getToken"
+          ? Math.max(env.config.retry.requestTimeoutMs, GET_TOKEN_MIN_TIMEOUT_MS)
+          : env.config.retry.requestTimeoutMs
+      const outcome = yield* send(env, endpoint, body, undefined, timeoutMs).pipe(
         Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
         Effect.result,
       )
@@ -463,11 +489,21 @@ const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
     )
 
     const wireId = Protocol.wireTaskId(provider, taskId)
+    const windowEnd = createdAt + limits.resultWindowMs
     const attempt: Effect.Effect<Protocol.TaskState, RequestError | LimitError> = Effect.andThen(
       gate,
-      send(env, "getTaskResult", bodyFor(env, { taskId: wireId }), taskId).pipe(
-        Effect.mapError((e) => withTaskId(e, taskId)),
-        Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        // A request never outlives the result window: past it, the answer could only be "expired".
+        send(
+          env,
+          "getTaskResult",
+          bodyFor(env, { taskId: wireId }),
+          taskId,
+          Math.min(env.config.retry.requestTimeoutMs, windowEnd - now),
+        ).pipe(
+          Effect.mapError((e) => withTaskId(e, taskId)),
+          Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
+        ),
       ),
     )
 

@@ -144,6 +144,12 @@ export interface RetryPolicy {
   readonly maxRetries: number
   /** Retries of createTask, only when the server certainly created nothing. */
   readonly createTaskMaxRetries: number
+  /**
+   * Longest wait for one HTTP answer (getToken, which blocks until solved, gets at least 150 s). A request
+   * that times out may have been received: it is retried like a dropped connection, and a createTask that
+   * times out is a `CreateTaskOutcomeUnknownError`.
+   */
+  readonly requestTimeoutMs: number
 }
 
 export const defaultRetry: RetryPolicy = {
@@ -151,6 +157,7 @@ export const defaultRetry: RetryPolicy = {
   maxDelayMs: 10_000,
   maxRetries: 4,
   createTaskMaxRetries: 3,
+  requestTimeoutMs: 30_000,
 }
 
 /** The backoff delay before retry number `retry` (1-based), before jitter and Retry-After. */

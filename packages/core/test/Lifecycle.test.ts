@@ -426,7 +426,10 @@ describe("Lifecycle", () => {
           createTask: { delayMs: 60_000, reply: Scripted.created() },
           getTaskResult: Scripted.processing,
         })
-        yield* settle(solveWith(transport, { policy: Policy.fixed("5 seconds") }))
+        yield* settle(
+          solveWith(transport, { policy: Policy.fixed("5 seconds"), retry: { requestTimeoutMs: 90_000 } }),
+        )
+        assert.strictEqual(transport.callsTo("getTaskResult")[0]?.at, 65_000)
         const last = transport.callsTo("getTaskResult").at(-1)
         assert.isBelow(last?.at ?? Number.POSITIVE_INFINITY, WINDOW - MARGIN)
       }),
@@ -503,6 +506,68 @@ describe("Lifecycle", () => {
         yield* Fiber.interrupt(fiber)
         yield* TestClock.adjust("10 minutes")
         assert.strictEqual(transport.callsTo("getTaskResult").length, 1)
+      }),
+    )
+
+    it.effect("abandons a getTaskResult that never answers after the request timeout and retries it", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: Scripted.created(),
+          getTaskResult: [{ hang: true }, Scripted.ready()],
+        })
+        const exit = yield* settle(solveWith(transport, { retry: { requestTimeoutMs: 5_000 } }))
+        assert.isTrue(Exit.isSuccess(exit))
+        const [hung, retried] = transport.callsTo("getTaskResult")
+        assert.isTrue(hung?.interrupted)
+        assert.isAtLeast((retried?.at ?? 0) - (hung?.at ?? 0), 5_000)
+        if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.queries, 2)
+      }),
+    )
+
+    it.effect(
+      "with no timeout at all, a solve whose polls never answer still ends inside the result window",
+      () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: { hang: true } })
+          const fiber = yield* Effect.forkChild(solveWith(transport))
+          yield* TestClock.adjust(WINDOW)
+          const exit = yield* Fiber.await(fiber)
+          const error = failureOf(exit)
+          assert.include(["TaskDeadlineError", "PollBudgetExhaustedError"], error._tag)
+          for (const call of transport.callsTo("getTaskResult")) assert.isBelow(call.at, WINDOW - MARGIN)
+        }),
+    )
+
+    it.effect("a createTask that never answers ends as CreateTaskOutcomeUnknownError, not re-sent", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({ createTask: { hang: true } })
+        const error = failureOf(yield* settle(solveWith(transport)))
+        assert.strictEqual(error._tag, "CreateTaskOutcomeUnknownError")
+        assert.strictEqual(transport.callsTo("createTask").length, 1)
+        assert.isTrue(transport.calls[0]?.interrupted)
+      }),
+    )
+
+    it.effect("time spent waiting for a request slot does not count against the request timeout", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: { delayMs: 20_000, reply: Scripted.created() },
+          getTaskResult: Scripted.ready(),
+        })
+        const exit = yield* settle(
+          SolveKit.use((kit) =>
+            Effect.all([kit.solve(recaptcha), kit.solve(recaptcha)], { concurrency: "unbounded" }),
+          ).pipe(
+            Effect.provide(
+              Scripted.clientLayer(transport, {
+                maxConcurrentRequests: 1,
+                retry: { requestTimeoutMs: 25_000 },
+              }),
+            ),
+          ),
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        assert.strictEqual(transport.callsTo("createTask").length, 2)
       }),
     )
 
