@@ -28,14 +28,16 @@ import * as NodeHttp from "./NodeHttp.ts"
  */
 export interface NodeClientOptions extends ClientOptions, NodeConfig.NodeConnectionOptions {}
 
-const USER_AGENT = "solvekit-node/0.1"
+const USER_AGENT = "solvekit-node"
 
 /** The client layer for settings that are already resolved; the fetch's sockets live as long as the layer. */
 const layerResolved = (resolved: NodeConfig.NodeResolvedConfig): Layer.Layer<SolveKit> =>
   Layer.unwrap(
     Effect.gen(function* () {
       const fetch = yield* NodeHttp.scopedFetch({ proxy: resolved.proxy })
-      return SolveKit.layer.pipe(
+      // `fresh`: SolveKit.layer is one shared constant, and v4 memoises layers across `Effect.provide` calls;
+      // without it a second client built while the first is alive would reuse the first one's key.
+      return Layer.fresh(SolveKit.layer).pipe(
         Layer.provide(KyTransport.layerFromClientConfig({ fetch, headers: { "user-agent": USER_AGENT } })),
         Layer.provide(Layer.succeed(ClientConfig.ClientConfig, resolved.client)),
       )

@@ -55,6 +55,19 @@ describe("layer", () => {
     }).pipe(Effect.provide(envProvider({}))),
   )
 
+  it.live("keeps two clients with different keys apart, even when one is provided inside the other", () =>
+    Effect.gen(function* () {
+      const balanceWith = (apiKey: string) =>
+        Effect.result(SolveKit.use((solvekit) => solvekit.getBalance())).pipe(
+          Effect.provide(layer({ apiKey, baseUrl: emulator.url })),
+        )
+      const outer = yield* balanceWith(KEY)
+      const inner = yield* balanceWith("SENTINEL-OTHER-ACCOUNT")
+      assert.strictEqual(outer._tag, "Success")
+      assert.strictEqual(inner._tag, "Failure")
+    }).pipe(Effect.provide(layer({ apiKey: KEY, baseUrl: emulator.url }))),
+  )
+
   it.live("closes its kept-alive connections when the layer is released", () =>
     Effect.gen(function* () {
       const forwarder = yield* Effect.acquireRelease(
