@@ -27,6 +27,7 @@ describe("ClientConfig", () => {
       assert.strictEqual(config.provider, CapSolver)
       assert.strictEqual(config.baseUrl, "https://api.capsolver.com")
       assert.strictEqual(config.policy, Policy.defaultPolicy)
+      assert.strictEqual(Policy.default, Policy.defaultPolicy)
       assert.strictEqual(config.maxConcurrentRequests, ClientConfig.DEFAULT_MAX_CONCURRENT_REQUESTS)
       assert.isUndefined(config.timeout)
     }),
