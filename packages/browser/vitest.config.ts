@@ -14,8 +14,13 @@ const chromiumArgs = [
 ]
 
 export default defineConfig({
+  // Served as the ESM files they ship: pre-bundling them is discovered mid-run (through the linked
+  // @solvekit/core) and reloads the page under the tests.
+  optimizeDeps: { exclude: ["effect", "ky"] },
   test: {
     include: ["test/**/*.test.ts"],
+    // Node side: the emulator (with CORS) and a relay in front of it; their URLs reach the page via `inject`.
+    globalSetup: ["test/support/globalSetup.ts"],
     reporters: ["default", "json"],
     outputFile: { json: ".reports/vitest.json" },
     browser: {
@@ -23,7 +28,10 @@ export default defineConfig({
       headless: true,
       screenshotFailures: false,
       provider: playwright({
-        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: chromiumArgs,
+        },
       }),
       instances: [{ browser: "chromium" }],
     },

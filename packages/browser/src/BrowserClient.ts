@@ -1,0 +1,203 @@
+/**
+ * The browser client: core's lifecycle over core's ky transport, with the page's `fetch` and no environment
+ * access. Two modes, chosen by the options:
+ *
+ * - **relay mode** `{ relayUrl }`: requests go to your server's relay (`createRelay` from `@solvekit/node`),
+ *   which adds the key server-side. The page holds no key and sends no `clientKey`. Use this on any page the
+ *   public can open.
+ * - **key mode** `{ apiKey, baseUrl? }`: requests go straight to the provider with the key in their bodies.
+ *   Anyone who can open the page can read the key (devtools, the network tab, the bundle) and spend your
+ *   balance. Only for pages you alone use (an extension you do not publish, an internal tool).
+ *
+ * - Promise users: `createClient(options)` returns core's `SolveKitClient`; every call takes an `AbortSignal`.
+ * - Effect users: `layer(options)` provides core's `SolveKit` service.
+ *
+ * @since 0.1.0
+ */
+import {
+  ClientConfig,
+  type ClientConfigShape,
+  type ClientOptions,
+  ConfigurationError,
+  KyTransport,
+  makePromiseClient,
+  SolveKit,
+  type SolveKitClient,
+  Transport,
+} from "@solvekit/core"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+
+/** Settings shared by both modes. */
+export interface BrowserCommonOptions extends Omit<ClientOptions, "apiKey" | "baseUrl"> {
+  /**
+   * The fetch to use. Default: the page's `fetch`, looked up at each request and called on `globalThis`
+   * (so a fetch wrapped later by instrumentation still applies, and a detached `window.fetch` is never called).
+   */
+  readonly fetch?: typeof globalThis.fetch | undefined
+  /** Largest response body accepted, in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number | undefined
+  /**
+   * Extra request headers. Any header other than `content-type`/`accept` makes the browser send a CORS
+   * preflight, so the server must allow it. Never put the API key here.
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * Key mode: the page calls the provider with your key. **Anyone who can open the page can read this key**
+ * and spend your balance with it. Use relay mode for any page the public can open.
+ */
+export interface KeyModeOptions extends BrowserCommonOptions {
+  readonly apiKey: string | Redacted.Redacted<string>
+  /** The provider's API (default CapSolver's). It must answer cross-origin requests from your page. */
+  readonly baseUrl?: string | undefined
+  readonly relayUrl?: undefined
+}
+
+/** Relay mode: the page calls your relay, which holds the key. The page sends no key at all. */
+export interface RelayModeOptions extends BrowserCommonOptions {
+  /**
+   * Where your relay is mounted, e.g. `"https://app.example.com/captcha"` or, on a page, `"/captcha"`
+   * (resolved against the page's address). Requests go to `<relayUrl>/createTask`, `<relayUrl>/getTaskResult`.
+   */
+  readonly relayUrl: string
+  readonly apiKey?: undefined
+  readonly baseUrl?: undefined
+}
+
+export type BrowserClientOptions = KeyModeOptions | RelayModeOptions
+
+/** The page's fetch, looked up per request and called with the global object as receiver. */
+const pageFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)
+
+/**
+ * Core's configuration refuses an empty key, so relay mode validates its settings with this stand-in and then
+ * replaces it with an empty key. It is never sent: the relay transport drops `clientKey` from every body.
+ */
+const RELAY_VALIDATION_KEY = "relay-mode-sends-no-key"
+
+const configurationError = (detail: string) => new ConfigurationError({ detail })
+
+/** Resolves a relative relay URL against the page's address, the way `fetch` would. */
+const absoluteRelayUrl = (relayUrl: string): Effect.Effect<string, ConfigurationError> =>
+  Effect.suspend(() => {
+    if (relayUrl.trim() === "") return Effect.fail(configurationError("relayUrl is empty."))
+    const base = (globalThis as { readonly location?: { readonly href?: string } }).location?.href
+    try {
+      return Effect.succeed(new URL(relayUrl, base).href.replace(/\/+$/, ""))
+    } catch {
+      return Effect.fail(
+        configurationError(
+          base === undefined
+            ? `relayUrl must be an absolute http(s) URL outside a page, got ${JSON.stringify(relayUrl)}.`
+            : `relayUrl is not a URL: ${JSON.stringify(relayUrl)}.`,
+        ),
+      )
+    }
+  })
+
+/** Validates the options and resolves the client configuration (no request is made). */
+const resolve = (options: BrowserClientOptions): Effect.Effect<ClientConfigShape, ConfigurationError> =>
+  Effect.gen(function* () {
+    const {
+      apiKey,
+      relayUrl,
+      baseUrl,
+      fetch: _fetch,
+      maxBodyBytes: _max,
+      headers: _headers,
+      ...common
+    } = options as BrowserCommonOptions & {
+      readonly apiKey?: string | Redacted.Redacted<string> | undefined
+      readonly relayUrl?: string | undefined
+      readonly baseUrl?: string | undefined
+    }
+    if (apiKey !== undefined && relayUrl !== undefined) {
+      return yield* configurationError(
+        "Pass either { relayUrl } (relay mode) or { apiKey } (key mode), not both: a relay refuses requests that carry a key.",
+      )
+    }
+    if (relayUrl !== undefined) {
+      if (baseUrl !== undefined) {
+        return yield* configurationError(
+          "baseUrl is a key-mode setting; in relay mode the relay chooses the provider.",
+        )
+      }
+      const url = yield* absoluteRelayUrl(relayUrl)
+      const shape = yield* ClientConfig.make({ ...common, apiKey: RELAY_VALIDATION_KEY, baseUrl: url })
+      return { ...shape, apiKey: Redacted.make("", { label: "apiKey" }) }
+    }
+    if (apiKey === undefined) {
+      return yield* configurationError(
+        "No relay and no key: pass { relayUrl } (your server's solvekit relay; the page holds no key) or { apiKey } (anyone who opens the page can read it).",
+      )
+    }
+    return yield* ClientConfig.make({ ...common, apiKey, baseUrl })
+  })
+
+const isRelayMode = (options: BrowserClientOptions): boolean => options.relayUrl !== undefined
+
+/** Drops `clientKey` from a request body: a relay refuses bodies that carry one. */
+const withoutClientKey = (body: unknown): unknown => {
+  if (typeof body !== "object" || body === null || !("clientKey" in body)) return body
+  const { clientKey: _dropped, ...rest } = body as Record<string, unknown>
+  return rest
+}
+
+/** The ky transport on the page's fetch; in relay mode, every body leaves without `clientKey`. */
+const transportLayer = (
+  options: BrowserClientOptions,
+): Layer.Layer<Transport, never, ClientConfig.ClientConfig> =>
+  Layer.effect(
+    Transport,
+    Effect.gen(function* () {
+      const config = yield* ClientConfig.ClientConfig
+      const kyTransport = KyTransport.make({
+        baseUrl: config.baseUrl,
+        fetch: options.fetch ?? pageFetch,
+        maxBodyBytes: options.maxBodyBytes,
+        headers: options.headers,
+      })
+      if (!isRelayMode(options)) return kyTransport
+      return Transport.of({ post: (endpoint, body) => kyTransport.post(endpoint, withoutClientKey(body)) })
+    }),
+  )
+
+const layerResolved = (
+  options: BrowserClientOptions,
+  config: Layer.Layer<ClientConfig.ClientConfig, ConfigurationError>,
+): Layer.Layer<SolveKit, ConfigurationError> =>
+  SolveKit.layer.pipe(Layer.provide(transportLayer(options)), Layer.provide(config))
+
+/**
+ * The `SolveKit` service for Effect programs. The options are checked when the layer is built (a
+ * `ConfigurationError` for a missing, empty or doubled key/relay, or a malformed setting).
+ *
+ * @example
+ * const program = Effect.gen(function* () {
+ *   const solvekit = yield* SolveKit
+ *   const { solution } = yield* solvekit.solve(ReCaptchaV2TaskProxyLess({ websiteURL, websiteKey }))
+ *   return solution.gRecaptchaResponse
+ * })
+ * await Effect.runPromise(program.pipe(Effect.provide(BrowserClient.layer({ relayUrl: "/captcha" }))))
+ */
+export const layer = (options: BrowserClientOptions): Layer.Layer<SolveKit, ConfigurationError> =>
+  layerResolved(options, Layer.effect(ClientConfig.ClientConfig, resolve(options)))
+
+/**
+ * A Promise client. The options are checked now: a missing, empty or doubled key/relay, or a malformed
+ * setting, throws `ConfigurationError` at once. Every call accepts `{ signal }`; aborting stops its requests
+ * and rejects with `AbortedError`.
+ *
+ * @example
+ * const client = createClient({ relayUrl: "/captcha" })
+ * const { solution } = await client.solve(AntiTurnstileTaskProxyLess({ websiteURL, websiteKey }), { signal })
+ */
+export const createClient = (options: BrowserClientOptions): SolveKitClient => {
+  const resolved = Effect.runSync(Effect.result(resolve(options)))
+  if (Result.isFailure(resolved)) throw resolved.failure
+  return makePromiseClient(layerResolved(options, Layer.succeed(ClientConfig.ClientConfig, resolved.success)))
+}
