@@ -545,7 +545,9 @@ const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
           limits,
           advice: provider.polling,
         })
-        const delayMs = Math.max(0, Duration.toMillis(chosen))
+        // NaN or negative means "now"; Infinity means "never", which the deadline check turns into a failure.
+        const chosenMs = Duration.toMillis(chosen)
+        const delayMs = Number.isNaN(chosenMs) ? 0 : Math.max(0, chosenMs)
         yield* ensureRoom(delayMs)
         return Duration.millis(delayMs)
       })

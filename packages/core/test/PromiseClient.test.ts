@@ -157,6 +157,36 @@ describe("PromiseClient", () => {
     expect(rejected?.status === "rejected" && isApiError(rejected.reason)).toBe(true)
   })
 
+  it("aborting a batch rejects solveAll with AbortedError and stops its requests", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: { hang: true } })
+    const client = clientFor(transport, { policy: quick })
+    const controller = new AbortController()
+    const batch = client.solveAll([task, task, task, task], { concurrency: 2, signal: controller.signal })
+    while (transport.callsTo("getTaskResult").length < 2) await settleMicrotasks()
+    controller.abort()
+    const error = await rejectionOf(batch)
+    expect(isAbortedError(error)).toBe(true)
+    expect(transport.callsTo("createTask")).toHaveLength(2)
+    expect(transport.callsTo("getTaskResult").every((call) => call.interrupted)).toBe(true)
+  })
+
+  it("aborting solveEach ends the iteration with AbortedError", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: { hang: true } })
+    const client = clientFor(transport, { policy: quick })
+    const controller = new AbortController()
+    const iterate = async () => {
+      for await (const _ of client.solveEach([task, task], { signal: controller.signal })) {
+        // never reached: every poll hangs
+      }
+    }
+    const running = iterate()
+    while (transport.callsTo("getTaskResult").length < 2) await settleMicrotasks()
+    controller.abort()
+    expect(isAbortedError(await rejectionOf(running))).toBe(true)
+    await settleMicrotasks()
+    expect(transport.callsTo("getTaskResult").every((call) => call.interrupted)).toBe(true)
+  })
+
   it("solveEach yields entries as they settle and accepts async iterables", async () => {
     const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: Scripted.ready() })
     const client = clientFor(transport, { policy: quick })
