@@ -30,11 +30,12 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { delimiter, dirname, join, posix, relative, resolve, sep } from "node:path"
 import { pathToFileURL } from "node:url"
-import { isDeepStrictEqual, parseArgs } from "node:util"
+import { parseArgs } from "node:util"
 import { publint } from "publint"
 import { formatMessage } from "publint/utils"
+import { inspectTarball, patternMatches } from "./release/inspect.mjs"
 import { checkJsrManifest } from "./release/jsr.mjs"
-import { expectedFields, PUBLISHED, packageDir, ROOT } from "./release/packages.mjs"
+import { PUBLISHED, packageDir, ROOT } from "./release/packages.mjs"
 import { readTarball } from "./release/tarball.mjs"
 
 const { values: options } = parseArgs({
@@ -60,13 +61,15 @@ function report(status, check, subject, details = []) {
 
 /** Runs one check; it returns a short note (PASS) or throws a CheckFailure / Error (FAIL). */
 async function check(name, subject, body) {
+  const t0 = performance.now()
+  const took = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`
   try {
     const note = await body()
-    report("pass", name, note ? `${subject}  (${note})` : subject)
+    report("pass", name, `${subject}  (${note ? `${note}, ` : ""}${took()})`)
     return true
   } catch (error) {
     const lines = error instanceof CheckFailure ? error.lines : String(error?.stack ?? error).split("\n")
-    report("fail", name, subject, lines.slice(0, 40))
+    report("fail", name, `${subject}  (${took()})`, lines.slice(0, 40))
     return false
   }
 }
@@ -203,128 +206,6 @@ function newestMtime(path) {
   return newest
 }
 
-/** Every string target of an exports map (conditions flattened), with the subpath it belongs to. */
-function exportTargets(exportsField, subpath = ".") {
-  if (typeof exportsField === "string") return [{ subpath, target: exportsField }]
-  if (exportsField === null || typeof exportsField !== "object") return []
-  const keys = Object.keys(exportsField)
-  const isSubpathMap = keys.length > 0 && keys.every((key) => key.startsWith("."))
-  return keys.flatMap((key) => exportTargets(exportsField[key], isSubpathMap ? key : subpath))
-}
-
-function conditionObjects(exportsField, found = []) {
-  if (exportsField === null || typeof exportsField !== "object") return found
-  const keys = Object.keys(exportsField)
-  if (!keys.every((key) => key.startsWith("."))) found.push(exportsField)
-  for (const key of keys) conditionObjects(exportsField[key], found)
-  return found
-}
-
-const patternMatches = (pattern, path) => {
-  const [head, tail] = pattern.split("*")
-  return path.startsWith(head) && path.endsWith(tail) && path.length >= head.length + tail.length
-}
-
-const FORBIDDEN_IN_TARBALL = [
-  [/(^|\/)(test|tests|__tests__|__mocks__)\//, "test folder"],
-  [/\.(test|spec|bench)\.[cm]?[jt]sx?$/, "test file"],
-  [/\.tsbuildinfo$/, "TypeScript build info"],
-  [/(^|\/)tsconfig[^/]*\.json$/, "tsconfig"],
-  [/(^|\/)vitest\.config\./, "vitest config"],
-  [/(^|\/)\.(reports|turbo|scratch|cache)\//, "local work folder"],
-  [/(^|\/)node_modules\//, "node_modules"],
-  [/\.tgz$/, "nested tarball"],
-]
-
-const DEPENDENCY_FIELDS = ["dependencies", "peerDependencies", "optionalDependencies", "devDependencies"]
-
-/** Inspects one packed tarball; returns problems (empty = fine). */
-function inspectTarball(dir, files, versions) {
-  const problems = []
-  const manifestBytes = files.get("package.json")
-  if (!manifestBytes) return ["package.json is missing from the tarball"]
-  const manifest = JSON.parse(manifestBytes.toString("utf8"))
-
-  if (manifestBytes.toString("utf8").includes("workspace:")) {
-    problems.push("the packed package.json still contains a workspace: range")
-  }
-  for (const field of DEPENDENCY_FIELDS) {
-    for (const [name, range] of Object.entries(manifest[field] ?? {})) {
-      if (!(name in versions) || field === "devDependencies") continue
-      // One fixed version group: a published package must ask for the sibling version being released.
-      if (!new RegExp(`^[\\^~]?${versions[name].replaceAll(".", "\\.")}$`).test(range)) {
-        problems.push(`${field}.${name} is "${range}", expected the released version ${versions[name]}`)
-      }
-    }
-  }
-  for (const required of ["dist/index.js", "dist/index.d.ts", "README.md", "LICENSE"]) {
-    if (!files.has(required)) problems.push(`${required} is missing from the tarball`)
-  }
-  for (const path of files.keys()) {
-    for (const [pattern, what] of FORBIDDEN_IN_TARBALL) {
-      if (pattern.test(path)) problems.push(`${path} should not ship (${what})`)
-    }
-  }
-
-  if (manifest.type !== "module")
-    problems.push(`"type" is ${JSON.stringify(manifest.type)}, expected "module"`)
-  if (manifest.private === true) problems.push(`"private" is true: it could not be published`)
-  const spec = PUBLISHED.find((entry) => entry.dir === dir)
-  for (const [field, expected] of Object.entries(expectedFields(dir, spec.keywords))) {
-    if (!isDeepStrictEqual(manifest[field], expected)) {
-      problems.push(`"${field}" is ${JSON.stringify(manifest[field])}, expected ${JSON.stringify(expected)}`)
-    }
-  }
-
-  const exportsField = manifest.exports
-  if (exportsField === undefined || typeof exportsField !== "object" || !("." in exportsField)) {
-    problems.push(`"exports" must be a subpath map with a "." entry`)
-  } else {
-    for (const key of Object.keys(exportsField)) {
-      if (/^\.\/(dist|src|internal)(\/|$)/.test(key) && exportsField[key] !== null) {
-        problems.push(`exports["${key}"] makes build output or internals importable`)
-      }
-    }
-    for (const conditions of conditionObjects(exportsField)) {
-      const keys = Object.keys(conditions)
-      if (keys.includes("types") && keys[0] !== "types") problems.push(`"types" must be the first condition`)
-      if (keys.includes("default") && keys.at(-1) !== "default")
-        problems.push(`"default" must be the last condition`)
-    }
-    for (const { subpath, target } of exportTargets(exportsField)) {
-      const path = posix.normalize(target)
-      const ok = path.includes("*")
-        ? [...files.keys()].some((file) => patternMatches(path, file))
-        : files.has(path)
-      if (!ok) problems.push(`exports["${subpath}"] points at ${target}, which is not in the tarball`)
-    }
-  }
-  for (const [name, target] of Object.entries(
-    typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {}),
-  )) {
-    const file = files.get(posix.normalize(target))
-    if (!file) problems.push(`bin ${name} points at ${target}, which is not in the tarball`)
-    else if (!file.toString("utf8", 0, 2).startsWith("#!"))
-      problems.push(`bin ${name} (${target}) has no #! line`)
-  }
-  // Sources ship so that source and declaration maps resolve: every map must point at a shipped file.
-  for (const [path, bytes] of files) {
-    if (!path.endsWith(".map")) continue
-    let map
-    try {
-      map = JSON.parse(bytes.toString("utf8"))
-    } catch {
-      problems.push(`${path} is not valid JSON`)
-      continue
-    }
-    for (const source of map.sources ?? []) {
-      const resolved = posix.normalize(posix.join(posix.dirname(path), map.sourceRoot ?? "", source))
-      if (!files.has(resolved)) problems.push(`${path} refers to ${source}, which is not in the tarball`)
-    }
-  }
-  return problems
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Checks
 
@@ -450,7 +331,6 @@ async function installConsumer() {
   ]
   if (globalConfig) args.push("--globalconfig", globalConfig)
   return check("install", "npm install of the tarballs outside the workspace", async () => {
-    const t0 = performance.now()
     await runOrFail("npm", args, { cwd: consumerDir, timeoutMs: 300_000 })
     const problems = []
     for (const { manifest } of packages) {
@@ -469,7 +349,6 @@ async function installConsumer() {
       }
     }
     failUnless(problems)
-    return `${((performance.now() - t0) / 1000).toFixed(1)} s`
   })
 }
 
@@ -515,6 +394,9 @@ async function useFromConsumer() {
   const typesBundler = check("types", "TypeScript, moduleResolution bundler", async () => {
     await runOrFail(NODE, [TSC, "-p", "tsconfig.bundler.json"], inConsumer)
   })
+  const typesBrowser = check("types", "TypeScript, bundler + DOM only: @solvekit/browser", async () => {
+    await runOrFail(NODE, [TSC, "-p", "tsconfig.browser.json"], inConsumer)
+  })
   const deep = check("exports", "deep imports of internal modules are refused", async () => {
     const { refused, allowed } = deepImportSpecifiers()
     const result = await runOrFail(
@@ -525,10 +407,10 @@ async function useFromConsumer() {
     return result.stdout.trim().split("\n").at(-1)
   })
   const deno = check("deno", "@solvekit/deno from node_modules solves a task on the emulator", async () => {
-    const emulatorEntry = createRequire(join(consumerDir, "package.json")).resolve("@solvekit/emulator")
+    const emulatorEntry = createRequire(join(consumerDir, "package.json")).resolve("@solvekit/emulator/node")
     const { serve } = await import(pathToFileURL(emulatorEntry).href)
-    if (typeof serve !== "function") throw new CheckFailure("@solvekit/emulator does not export serve()")
-    const server = await serve({ keys: ["release-check-key"], timeScale: 1000 })
+    if (typeof serve !== "function") throw new CheckFailure("@solvekit/emulator/node does not export serve()")
+    const server = await serve({ keys: ["release-check-key"] })
     try {
       const result = await runOrFail(
         DENO,
@@ -540,7 +422,7 @@ async function useFromConsumer() {
       await server.close()
     }
   })
-  await Promise.all([node, typesNode16, typesBundler, deep, deno])
+  await Promise.all([node, typesNode16, typesBundler, typesBrowser, deep, deno])
 }
 
 async function checkJsr() {

@@ -4,6 +4,7 @@
 // their neighbours in the conventional order.
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { isDeepStrictEqual } from "node:util"
 import { expectedFields, PUBLISHED, packageDir } from "./packages.mjs"
 
 // Where a missing field goes: right after the first of these keys that exists.
@@ -36,9 +37,11 @@ function insertAfter(manifest, key, value) {
 for (const { dir, keywords } of PUBLISHED) {
   const file = join(packageDir(dir), "package.json")
   let manifest = JSON.parse(readFileSync(file, "utf8"))
-  for (const [key, value] of Object.entries(expectedFields(dir, keywords))) {
-    manifest = insertAfter(manifest, key, value)
-  }
+  const stale = Object.entries(expectedFields(dir, keywords)).filter(
+    ([key, value]) => !isDeepStrictEqual(manifest[key], value),
+  )
+  if (stale.length === 0) continue
+  for (const [key, value] of stale) manifest = insertAfter(manifest, key, value)
   writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`)
-  console.log(`packaging fields written to packages/${dir}/package.json`)
+  console.log(`packages/${dir}/package.json: wrote ${stale.map(([key]) => key).join(", ")}`)
 }
