@@ -236,6 +236,9 @@ const createTaskOutcomeUnknown = (error: RequestError): error is TransportError 
   }
 }
 
+/** Consecutive unreadable getTaskResult answers retried before the DecodeError surfaces. */
+const MAX_DECODE_RETRIES = 2
+
 /** getToken blocks until the task is solved (server-side limit 120 s): give it room. */
 const GET_TOKEN_MIN_TIMEOUT_MS = 150_000
 
@@ -512,8 +515,11 @@ const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
       Effect.succeed((meta: Schedule.InputMetadata<RequestError | LimitError>) =>
         Effect.gen(function* () {
           const error = meta.input
-          if (!isTransient(env, error)) return yield* Effect.fail(error)
-          const delay = yield* retryDelayMs(env.config.retry, meta.attempt, error)
+          // A garbled answer to a free, idempotent query is usually a gateway hiccup: worth a couple of
+          // retries (the task is paid for), but not a whole budget if the protocol really changed.
+          const garbled = error._tag === "DecodeError" && meta.attempt <= MAX_DECODE_RETRIES
+          if (!isTransient(env, error) && !garbled) return yield* Effect.fail(error)
+          const delay = yield* retryDelayMs(env.config.retry, meta.attempt, error as RequestError)
           yield* ensureRoom(delay, error)
           return [error, Duration.millis(delay)] as [RequestError | LimitError, Duration.Duration]
         }),

@@ -202,6 +202,22 @@ describe("Lifecycle", () => {
       }),
     )
 
+    it.effect("retries a garbled getTaskResult answer twice before giving up with a DecodeError", () =>
+      Effect.gen(function* () {
+        const garbled: Scripted.Reply = { text: '{"errorId":0,"sta', status: 200 }
+        const recovered = Scripted.make({
+          createTask: Scripted.created(),
+          getTaskResult: [garbled, garbled, Scripted.ready()],
+        })
+        const exit = yield* settle(solveWith(recovered))
+        assert.isTrue(Exit.isSuccess(exit))
+        const broken = Scripted.make({ createTask: Scripted.created(), getTaskResult: garbled })
+        const error = failureOf(yield* settle(solveWith(broken)))
+        assert.strictEqual(error._tag, "DecodeError")
+        assert.strictEqual(broken.callsTo("getTaskResult").length, 3)
+      }),
+    )
+
     it.effect("turns a 200 HTML page during polling into a DecodeError with a bounded excerpt", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({
