@@ -1,1 +1,107 @@
-export {}
+/**
+ * @solvekit/deno: solvekit for Deno. A CapSolver client configured from options or the permitted `Deno.env`
+ * variables, on Deno's fetch, and an image-file helper on `Deno.readFile`. Everything a Deno user needs is
+ * exported here, core's tasks and errors included.
+ *
+ * @since 0.1.0
+ */
+
+// ===== Tasks, errors and client types (re-exported from @solvekit/core) =====
+export {
+  AbortedError,
+  AntiAwsWafTask,
+  AntiAwsWafTaskProxyLess,
+  AntiBotdeflectorTaskProxyLess,
+  AntiCloudflareTask,
+  AntiTurnstileTaskProxyLess,
+  type AnyTaskDefinition,
+  type AnyTaskRequest,
+  ApiError,
+  type ApiErrorReason,
+  AwsWafClassification,
+  type Balance,
+  Catalogue,
+  type ClientOptions,
+  ConfigurationError,
+  type CreatedTask,
+  type CreateTaskError,
+  CreateTaskOutcomeUnknownError,
+  DatadomeSliderTask,
+  DecodeError,
+  type EventListener,
+  type FeedbackOptions,
+  type FeedbackResult,
+  GeeTestTaskProxyLess,
+  ImageToTextTask,
+  InvalidTaskError,
+  isAbortedError,
+  isApiError,
+  isConfigurationError,
+  isCreateTaskOutcomeUnknownError,
+  isDecodeError,
+  isInvalidTaskError,
+  isPollBudgetExhaustedError,
+  isSolveKitError,
+  isTaskDeadlineError,
+  isTaskTimeoutError,
+  isTransportError,
+  type LifecycleEvent,
+  MtCaptchaTask,
+  MtCaptchaTaskProxyLess,
+  Policy,
+  PollBudgetExhaustedError,
+  type PollPolicy,
+  type PromiseSolveAllOptions,
+  type PromiseSolveOptions,
+  type PromiseWaitOptions,
+  ReCaptchaV2Classification,
+  ReCaptchaV2EnterpriseTask,
+  ReCaptchaV2EnterpriseTaskProxyLess,
+  ReCaptchaV2Task,
+  ReCaptchaV2TaskProxyLess,
+  ReCaptchaV3EnterpriseTask,
+  ReCaptchaV3EnterpriseTaskProxyLess,
+  ReCaptchaV3Task,
+  ReCaptchaV3TaskProxyLess,
+  type RequestError,
+  type Settled,
+  type SignalOptions,
+  type SolutionOf,
+  type Solved,
+  type SolveError,
+  SolveKit,
+  type SolveKitClient,
+  type SolveKitError,
+  Task,
+  TaskDeadlineError,
+  type TaskDefinition,
+  type TaskHandle,
+  type TaskRequest,
+  type TaskStatus,
+  TaskTimeoutError,
+  TransportError,
+  taskIdOf,
+  VisionEngine,
+  type WaitError,
+} from "@solvekit/core"
+
+// ===== The Deno client =====
+export { createClient, type DenoClientOptions, layer } from "./DenoClient.ts"
+export { API_KEY_ENV, BASE_URL_ENV, ENV_VARIABLES } from "./DenoConfig.ts"
+
+// ===== Image files for recognition tasks =====
+export {
+  DEFAULT_MAX_IMAGE_BYTES,
+  FileNotFoundError,
+  FilePermissionError,
+  FileReadError,
+  FileTooLargeError,
+  type ImageFileError,
+  isFileNotFoundError,
+  isFilePermissionError,
+  isFileReadError,
+  isFileTooLargeError,
+  type ReadImageOptions,
+  readImage,
+  readImageBase64,
+} from "./DenoFiles.ts"
