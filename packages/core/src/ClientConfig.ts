@@ -116,7 +116,7 @@ export const layer = (
 ): Layer.Layer<ClientConfig, ConfigurationError> => Layer.effect(ClientConfig, make(options))
 
 /** The serialisable settings, read from the ambient `ConfigProvider` (keys: apiKey, baseUrl, appId, ...). */
-export const config = Config.all({
+export const config = /*#__PURE__*/ Config.all({
   apiKey: Config.Redacted("apiKey"),
   baseUrl: Config.option(Config.String("baseUrl")),
   appId: Config.option(Config.String("appId")),

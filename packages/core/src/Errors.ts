@@ -94,7 +94,7 @@ export type ApiErrorReason =
   | "Unknown"
 
 /** The provider answered with an error code. The raw code, description and HTTP status are kept as sent. */
-export class ApiError extends Base("ApiError")<{
+export class ApiError extends /*#__PURE__*/ Base("ApiError")<{
   readonly reason: ApiErrorReason
   readonly errorCode: string
   readonly errorDescription: string
@@ -120,7 +120,7 @@ export type TransportErrorKind = "Network" | "HttpStatus" | "BodyTooLarge"
  * `false` (connection refused, DNS failure: nothing was created), `true` (an HTTP status came back) or
  * `"unknown"` (the connection broke after the request may have left).
  */
-export class TransportError extends Base("TransportError")<{
+export class TransportError extends /*#__PURE__*/ Base("TransportError")<{
   readonly endpoint: Endpoint
   readonly kind: TransportErrorKind
   readonly requestSent: boolean | "unknown"
@@ -150,7 +150,7 @@ export class TransportError extends Base("TransportError")<{
 // ===== Decode errors =====
 
 /** The provider answered something that is not the protocol. Keeps at most 512 characters of the body. */
-export class DecodeError extends Base("DecodeError")<{
+export class DecodeError extends /*#__PURE__*/ Base("DecodeError")<{
   readonly endpoint: Endpoint
   readonly httpStatus?: number | undefined
   readonly excerpt: string
@@ -166,7 +166,7 @@ export class DecodeError extends Base("DecodeError")<{
 // ===== Validation =====
 
 /** The task failed validation before any request was sent. */
-export class InvalidTaskError extends Base("InvalidTaskError")<{
+export class InvalidTaskError extends /*#__PURE__*/ Base("InvalidTaskError")<{
   readonly taskType: string
   readonly field: string
   readonly issue: string
@@ -179,8 +179,11 @@ export class InvalidTaskError extends Base("InvalidTaskError")<{
 
 // ===== Lifecycle =====
 
-/** The caller's overall timeout elapsed. The task (if created) may still be collected with `waitForResult`. */
-export class TaskTimeoutError extends Base("TaskTimeoutError")<{
+/**
+ * The caller's overall timeout elapsed. The task (if created) may still be collected with `waitForResult`.
+ * `taskId` is absent when the timeout hit before createTask answered: that task may exist all the same.
+ */
+export class TaskTimeoutError extends /*#__PURE__*/ Base("TaskTimeoutError")<{
   readonly taskId?: string | undefined
   readonly timeoutMs: number
   readonly elapsedMs: number
@@ -191,7 +194,7 @@ export class TaskTimeoutError extends Base("TaskTimeoutError")<{
 }
 
 /** The provider's per-task query budget is spent; querying again would lose the result. */
-export class PollBudgetExhaustedError extends Base("PollBudgetExhaustedError")<{
+export class PollBudgetExhaustedError extends /*#__PURE__*/ Base("PollBudgetExhaustedError")<{
   readonly taskId: string
   readonly queries: number
   readonly limit: number
@@ -203,7 +206,7 @@ export class PollBudgetExhaustedError extends Base("PollBudgetExhaustedError")<{
 }
 
 /** The provider's result window (minus the safety margin) closed before the task was ready. */
-export class TaskDeadlineError extends Base("TaskDeadlineError")<{
+export class TaskDeadlineError extends /*#__PURE__*/ Base("TaskDeadlineError")<{
   readonly taskId: string
   readonly elapsedMs: number
   readonly windowMs: number
@@ -218,7 +221,7 @@ export class TaskDeadlineError extends Base("TaskDeadlineError")<{
  * createTask was sent and the answer was lost (connection dropped, unreadable answer). The task may exist and
  * be charged; solvekit never re-sends it, because a duplicate is a second paid task.
  */
-export class CreateTaskOutcomeUnknownError extends Base("CreateTaskOutcomeUnknownError")<{
+export class CreateTaskOutcomeUnknownError extends /*#__PURE__*/ Base("CreateTaskOutcomeUnknownError")<{
   readonly taskType: string
   readonly cause: TransportError | DecodeError
 }> {
@@ -228,7 +231,7 @@ export class CreateTaskOutcomeUnknownError extends Base("CreateTaskOutcomeUnknow
 }
 
 /** The caller aborted (AbortSignal). Distinct from `TaskTimeoutError`. */
-export class AbortedError extends Base("AbortedError")<{
+export class AbortedError extends /*#__PURE__*/ Base("AbortedError")<{
   readonly taskId?: string | undefined
   readonly reason?: unknown
 }> {
@@ -238,7 +241,7 @@ export class AbortedError extends Base("AbortedError")<{
 }
 
 /** The client could not be configured (for example, no API key). The message says how to fix it. */
-export class ConfigurationError extends Base("ConfigurationError")<{
+export class ConfigurationError extends /*#__PURE__*/ Base("ConfigurationError")<{
   readonly detail: string
 }> {
   override get message(): string {

@@ -124,19 +124,19 @@ export interface LifecycleEnv {
 
 // ===== Metrics =====
 
-export const queriesTotal = Metric.counter("solvekit_queries_total", {
+export const queriesTotal = /*#__PURE__*/ Metric.counter("solvekit_queries_total", {
   description: "getTaskResult queries sent (retries included)",
   incremental: true,
 })
-export const requestsTotal = Metric.counter("solvekit_requests_total", {
+export const requestsTotal = /*#__PURE__*/ Metric.counter("solvekit_requests_total", {
   description: "HTTP requests sent, by endpoint",
   incremental: true,
 })
-export const solvesTotal = Metric.counter("solvekit_solves_total", {
+export const solvesTotal = /*#__PURE__*/ Metric.counter("solvekit_solves_total", {
   description: "solves finished, by outcome",
   incremental: true,
 })
-export const errorsTotal = Metric.counter("solvekit_errors_total", {
+export const errorsTotal = /*#__PURE__*/ Metric.counter("solvekit_errors_total", {
   description: "failed calls, by error tag and provider code",
   incremental: true,
 })

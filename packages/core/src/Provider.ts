@@ -90,7 +90,7 @@ export const make = (options: {
  * CapSolver (capsolver.com). Codes from docs.capsolver.com/guide/api-error, including the documented
  * misspelling `ERROR_SERVICE_UNAVALIABLE` and, defensively, its correct spelling.
  */
-export const CapSolver: Provider = make({
+export const CapSolver: Provider = /*#__PURE__*/ make({
   name: "CapSolver",
   baseUrl: "https://api.capsolver.com",
   alternateBaseUrls: ["https://api-stable.capsolver.com"],

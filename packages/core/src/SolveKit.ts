@@ -18,7 +18,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as PubSub from "effect/PubSub"
+import * as Queue from "effect/Queue"
 import type * as Result from "effect/Result"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
@@ -146,27 +146,39 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
       const config = yield* ClientConfig
       const transport = yield* Transport
       const permits = yield* Semaphore.make(config.maxConcurrentRequests)
-      // Sliding: a slow event consumer loses old events instead of slowing the solves down.
-      const pubsub = yield* PubSub.sliding<LifecycleEvent>(4096)
-      yield* Effect.addFinalizer(() => PubSub.shutdown(pubsub))
-      const listener = config.onEvent
+      // Plain listeners rather than a PubSub: the event stream is optional and PubSub weighs on browser bundles.
+      const listeners = new Set<(event: LifecycleEvent) => void>()
+      if (config.onEvent !== undefined) listeners.add(config.onEvent)
       const env: Lifecycle.LifecycleEnv = {
         config,
         transport,
         permits,
         publish: (event) =>
-          Effect.andThen(
-            PubSub.publish(pubsub, event),
-            Effect.sync(() => {
-              if (listener === undefined) return
+          Effect.sync(() => {
+            for (const listener of listeners) {
               try {
                 listener(event)
               } catch {
                 // A listener's bug must not break the solve it observes.
               }
-            }),
-          ),
+            }
+          }),
       }
+      // Sliding buffer: a slow consumer loses old events instead of slowing the solves down.
+      const events = Stream.callback<LifecycleEvent>(
+        (queue) =>
+          Effect.acquireRelease(
+            Effect.sync(() => {
+              const listener = (event: LifecycleEvent) => {
+                Queue.offerUnsafe(queue, event)
+              }
+              listeners.add(listener)
+              return listener
+            }),
+            (listener) => Effect.sync(() => listeners.delete(listener)),
+          ),
+        { bufferSize: 4096, strategy: "sliding" },
+      )
       const solve = <R extends Task.AnyTaskRequest>(task: R, options?: Lifecycle.SolveOptions) =>
         Lifecycle.solve(env, codecOf(task), options)
       const waitForResult = <D extends Task.AnyTaskDefinition | undefined = undefined>(
@@ -210,7 +222,7 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
         getToken: (task, options) => Lifecycle.getToken(env, codecOf(task), options),
         getBalance: () => Lifecycle.getBalance(env),
         feedback: (taskId, options) => Lifecycle.feedback(env, taskId, options),
-        events: Stream.fromPubSub(pubsub),
+        events,
       })
     }),
   )
