@@ -525,8 +525,16 @@ const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
         }),
       ),
     )
+    let lastPendingMs: number | undefined
     const query = attempt.pipe(
       Effect.retry(retrySchedule),
+      Effect.tap((state) =>
+        state._tag === "Pending"
+          ? Effect.map(Clock.currentTimeMillis, (now) => {
+              lastPendingMs = now - createdAt
+            })
+          : Effect.void,
+      ),
       Effect.tap((state) =>
         params.emit({
           _tag: "Polled",
@@ -575,6 +583,7 @@ const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
         params.policy.observe({
           taskType: codec.taskType,
           solveMs: now - createdAt,
+          lastPendingMs,
           queries: progress.queries,
           outcome,
         }),

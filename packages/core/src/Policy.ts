@@ -32,6 +32,11 @@ export interface Completion {
   readonly taskType: string
   /** Milliseconds from creation to the query that saw the outcome. */
   readonly solveMs: number
+  /**
+   * Milliseconds from creation to the last query that still saw the task pending: the task became ready
+   * between this and `solveMs`. Undefined when the first query saw the outcome.
+   */
+  readonly lastPendingMs?: number | undefined
   readonly queries: number
   readonly outcome: "ready" | "failed"
 }

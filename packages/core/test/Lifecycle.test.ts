@@ -699,7 +699,13 @@ describe("Lifecycle", () => {
             ],
           )
           assert.deepStrictEqual(completions, [
-            { taskType: "ReCaptchaV2TaskProxyLess", solveMs: 6_000, queries: 3, outcome: "ready" },
+            {
+              taskType: "ReCaptchaV2TaskProxyLess",
+              solveMs: 6_000,
+              lastPendingMs: 4_000,
+              queries: 3,
+              outcome: "ready",
+            },
           ])
         }),
     )
