@@ -24,6 +24,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs"
 import { createRequire } from "node:module"
@@ -426,25 +427,41 @@ async function useFromConsumer() {
 }
 
 async function checkJsr() {
-  await check("jsr", "@solvekit/deno: deno.json manifest + deno publish --dry-run", async () => {
+  await check("jsr", "@solvekit/deno: deno.json + deno publish --dry-run on the packed package", async () => {
     const denoDir = packageDir("deno")
     failUnless(checkJsrManifest(denoDir))
+    // Dry-run what JSR would receive, outside the workspace: the packed package (sources, README, LICENSE,
+    // rewritten package.json) plus deno.json, with @solvekit/core and effect from the throwaway project's
+    // node_modules, i.e. as published. In the workspace, node_modules/@solvekit/core is a symlink to
+    // packages/core, which Deno treats as local files rather than an npm package.
+    const jsrDir = join(work, "jsr")
+    for (const [path, bytes] of tarballs.get("deno").files) {
+      mkdirSync(dirname(join(jsrDir, path)), { recursive: true })
+      writeFileSync(join(jsrDir, path), bytes)
+    }
+    copyFileSync(join(denoDir, "deno.json"), join(jsrDir, "deno.json"))
+    symlinkSync(join(consumerDir, "node_modules"), join(jsrDir, "node_modules"), "dir")
     const result = await run(DENO, ["publish", "--dry-run", "--allow-dirty"], {
-      cwd: denoDir,
+      cwd: jsrDir,
       timeoutMs: 120_000,
     })
-    if (result.code === 0) return "dry run accepted"
+    if (result.code === 0) {
+      const files = `${result.stdout}\n${result.stderr}`.match(/^\s+file:\/\/\S+/gm)?.length ?? 0
+      return `dry run accepted, ${files} files`
+    }
     const output = `${result.stdout}\n${result.stderr}`
     // jsr.io is unreachable on these machines; if only the network is missing, the manifest checks above and
     // a type check of every export (what the dry run itself does first) stand in for it.
     if (
-      /error sending request|dns error|jsr\.io|tcp connect error|Connection refused|certificate/i.test(output)
+      /error sending request|dns error|tcp connect error|Connection refused|jsr\.io\/.*(fail|error)/i.test(
+        output,
+      )
     ) {
-      const manifest = JSON.parse(readFileSync(join(denoDir, "deno.json"), "utf8"))
+      const manifest = JSON.parse(readFileSync(join(jsrDir, "deno.json"), "utf8"))
       const entries =
         typeof manifest.exports === "string" ? [manifest.exports] : Object.values(manifest.exports)
-      await runOrFail(DENO, ["check", ...entries], { cwd: denoDir, timeoutMs: 120_000 })
-      return "dry run needs jsr.io (unreachable): manifest checked and `deno check` passed on every export"
+      await runOrFail(DENO, ["check", ...entries], { cwd: jsrDir, timeoutMs: 120_000 })
+      return "the dry run needs jsr.io (unreachable): manifest checked and `deno check` passed on every export"
     }
     throw new CheckFailure(outputTail(result, 40))
   })
@@ -452,15 +469,13 @@ async function checkJsr() {
 
 if (tarballs.size === packages.length) {
   const installed = installConsumer()
-  // Linting and the JSR check run while npm installs: they do not need the throwaway project.
+  // Linting runs while npm installs: it does not need the throwaway project.
   await Promise.all([
     lintTarballs(),
-    checkJsr(),
-    installed.then((ok) => (ok ? useFromConsumer() : undefined)),
+    installed.then((ok) => (ok ? Promise.all([useFromConsumer(), checkJsr()]) : undefined)),
   ])
 } else if (built) {
   report("fail", "install", "skipped: not every package packed")
-  await checkJsr()
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -108,6 +108,10 @@ export function inspectTarball(dir, files, versions) {
     else if (!file.toString("utf8", 0, 2).startsWith("#!"))
       problems.push(`bin ${name} (${target}) has no #! line`)
   }
+  const importProblems = declarationImportProblems(files)
+  problems.push(...importProblems.slice(0, 5))
+  if (importProblems.length > 5)
+    problems.push(`... and ${importProblems.length - 5} more declaration imports like these`)
   // Sources ship so that source and declaration maps resolve: every map must point at a shipped file.
   for (const [path, bytes] of files) {
     if (!path.endsWith(".map")) continue
@@ -121,6 +125,34 @@ export function inspectTarball(dir, files, versions) {
     for (const source of map.sources ?? []) {
       const resolved = posix.normalize(posix.join(posix.dirname(path), map.sourceRoot ?? "", source))
       if (!files.has(resolved)) problems.push(`${path} refers to ${source}, which is not in the tarball`)
+    }
+  }
+  return problems
+}
+
+const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*(["'])(\.{1,2}\/[^"']*)\1/g
+
+/**
+ * Relative imports in shipped declarations must name files that resolve without TypeScript's own
+ * extension substitution: `./X.js` with a `./X.d.ts` beside it. Deno reads `./X.ts` literally (there is no
+ * X.ts in dist/), and node16 resolution needs an extension.
+ */
+export function declarationImportProblems(files) {
+  const problems = []
+  for (const [path, bytes] of files) {
+    if (!/\.d\.[cm]?ts$/.test(path)) continue
+    for (const [, , specifier] of bytes.toString("utf8").matchAll(RELATIVE_SPECIFIER)) {
+      const target = posix.normalize(posix.join(posix.dirname(path), specifier))
+      const declaration = target.replace(/\.(m|c)?js$/, (_, flavour) => `.d.${flavour ?? ""}ts`)
+      const ok = /\.d\.[cm]?ts$/.test(target)
+        ? files.has(target)
+        : /\.[cm]?js$/.test(target) && files.has(declaration)
+      if (!ok) {
+        const hint = /\.[cm]?tsx?$/.test(specifier)
+          ? " (tsc keeps .ts in declarations: TypeScript#61037)"
+          : ""
+        problems.push(`${path} imports ${specifier}, which does not resolve in the tarball${hint}`)
+      }
     }
   }
   return problems

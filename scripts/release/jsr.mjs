@@ -31,6 +31,16 @@ export function checkJsrManifest(dir) {
   if (manifest.license !== npmManifest.license) {
     problems.push(`deno.json license ${JSON.stringify(manifest.license)} differs from package.json`)
   }
+  for (const [specifier, target] of Object.entries(manifest.imports ?? {})) {
+    const match = /^npm:(@solvekit\/[^@/]+)@[\^~]?([^/]+)/.exec(String(target))
+    if (!match) continue
+    const sibling = siblingVersion(dir, match[1])
+    if (sibling !== undefined && match[2] !== sibling) {
+      problems.push(
+        `deno.json imports["${specifier}"] asks for ${match[1]}@${match[2]}, the workspace has ${sibling}: run node scripts/release/sync-jsr-version.mjs`,
+      )
+    }
+  }
   if (manifest.nodeModulesDir !== "manual") problems.push(`deno.json nodeModulesDir must be "manual"`)
   if (manifest.compilerOptions?.strict !== true)
     problems.push(`deno.json compilerOptions.strict must be true`)
@@ -77,4 +87,9 @@ function matchesInclude(pattern, path) {
     )
     .join("")
   return new RegExp(`^${regex}$`).test(path)
+}
+
+function siblingVersion(dir, name) {
+  const siblingDir = join(dir, "..", name.slice("@solvekit/".length), "package.json")
+  return existsSync(siblingDir) ? JSON.parse(readFileSync(siblingDir, "utf8")).version : undefined
 }
