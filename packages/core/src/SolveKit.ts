@@ -234,7 +234,9 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
   static readonly layerKy = (
     options: ClientOptions & Omit<KyTransport.KyTransportOptions, "baseUrl"> & ResolveOptions,
   ): Layer.Layer<SolveKit, ConfigurationError> =>
-    SolveKit.layer.pipe(
+    // Fresh: Effect memoises a layer value across `provide` calls, so two clients built from the shared
+    // `SolveKit.layer` constant would otherwise share one service (and one API key).
+    Layer.fresh(SolveKit.layer).pipe(
       Layer.provide(
         KyTransport.layerFromClientConfig({
           fetch: options.fetch,

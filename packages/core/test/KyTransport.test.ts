@@ -223,4 +223,19 @@ describe("KyTransport", () => {
       await client.dispose()
     }
   })
+  it("keeps two clients' keys apart when both layers live in one program", async () => {
+    const server = await serve((_req, _body, res) => json(res, 200, { errorId: 0, balance: 1 }))
+    const balanceWith = (apiKey: string) =>
+      SolveKit.use((kit) => kit.getBalance()).pipe(
+        Effect.provide(SolveKit.layerKy({ apiKey, baseUrl: server.url })),
+      )
+    await Effect.runPromise(
+      balanceWith("sk-first").pipe(
+        Effect.andThen(balanceWith("sk-second")),
+        Effect.provide(SolveKit.layerKy({ apiKey: "sk-outer", baseUrl: server.url })),
+      ),
+    )
+    const keys = server.requests.map((r) => (JSON.parse(r.body) as { clientKey: string }).clientKey)
+    expect(keys).toEqual(["sk-first", "sk-second"])
+  })
 })
