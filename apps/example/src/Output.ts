@@ -15,6 +15,8 @@ export interface OutputShape {
   readonly raw: (text: string) => Effect.Effect<void>
   /** True when stdout is an interactive terminal (live progress instead of line-by-line output). */
   readonly stdoutIsTTY: boolean
+  /** Whether to colour terminal output (a terminal, and no NO_COLOR). */
+  readonly color: boolean
   /** Terminal width for stdout (80 when unknown). */
   readonly columns: () => number
   /** Registers a secret: from now on it is replaced by `<redacted>` in everything written. */
@@ -43,6 +45,7 @@ export const makeOutput = (options: {
   readonly stdout: Sink
   readonly stderr: Sink
   readonly stdoutIsTTY: boolean
+  readonly color: boolean
   readonly columns: () => number
 }): OutputShape => {
   const secrets = new Set<string>()
@@ -51,6 +54,7 @@ export const makeOutput = (options: {
     err: (line) => Effect.sync(() => void options.stderr.write(`${redact(line, secrets)}\n`)),
     raw: (text) => Effect.sync(() => void options.stdout.write(redact(text, secrets))),
     stdoutIsTTY: options.stdoutIsTTY,
+    color: options.color,
     columns: options.columns,
     addSecret: (secret) => Effect.sync(() => void secrets.add(secret)),
   }

@@ -15,14 +15,17 @@ const RED = `${ESC}31m`
 const DIM = `${ESC}2m`
 const RESET = `${ESC}0m`
 
-const marker = (row: Row, tick: number): string => {
+const paint = (color: boolean, code: string, text: string): string =>
+  color ? `${code}${text}${RESET}` : text
+
+const marker = (row: Row, tick: number, color: boolean): string => {
   switch (row.status) {
     case "ready":
-      return `${GREEN}✓${RESET}`
+      return paint(color, GREEN, "✓")
     case "failed":
-      return `${RED}✗${RESET}`
+      return paint(color, RED, "✗")
     case "queued":
-      return `${DIM}·${RESET}`
+      return paint(color, DIM, "·")
     default:
       return SPINNER[tick % SPINNER.length] ?? "*"
   }
@@ -51,17 +54,14 @@ export const fit = (line: string, width: number): string => {
 }
 
 /** The board as terminal lines, padded into columns. */
-export const renderRows = (board: Board, tick: number, width: number): Array<string> => {
+export const renderRows = (board: Board, tick: number, width: number, color: boolean): Array<string> => {
   const labelWidth = Math.max(...board.rows.map((row) => row.label.length))
   return board.rows.map((row) => {
-    const cells = [
-      ` ${marker(row, tick)} ${row.label.padEnd(labelWidth)}`,
-      row.status.padEnd(10),
-      queriesText(row).padStart(10),
-      formatSeconds(board.elapsedMs(row)).padStart(7),
-      row.note,
-    ]
-    return fit(cells.join("  ").trimEnd(), Math.max(20, width - 1))
+    const line = [
+      ` ${marker(row, tick, color)} ${row.label.padEnd(labelWidth)}  ${row.status.padEnd(10)}`,
+      `${queriesText(row).padStart(10)} ${formatSeconds(board.elapsedMs(row)).padStart(6)}  ${row.note}`,
+    ].join(" ")
+    return fit(line.trimEnd(), Math.max(20, width - 1))
   })
 }
 
@@ -93,7 +93,7 @@ export const withProgress = <A, E, R>(
   let drawn = 0
   let tick = 0
   const draw = Effect.suspend(() => {
-    const lines = renderRows(board, tick++, output.columns())
+    const lines = renderRows(board, tick++, output.columns(), output.color)
     const up = drawn > 0 ? `${ESC}${drawn}F` : ""
     drawn = lines.length
     return output.raw(`${up}${lines.map((line) => `${ESC}2K${line}\n`).join("")}`)

@@ -47,7 +47,7 @@ export const renderSummary = (summary: Summary): Array<string> => {
   const rows: Array<readonly [string, string]> = [
     ["solved", `${summary.solved} of ${summary.total}`],
     ["failed", summary.failed === 0 ? "0" : `${summary.failed} (${reasons})`],
-    ["queries", `${summary.queries} getTaskResult calls`],
+    ["queries", `${summary.queries} getTaskResult call${summary.queries === 1 ? "" : "s"}`],
     ["time", `${formatSeconds(summary.wallMs)} in all, slowest task ${formatSeconds(summary.slowestMs)}`],
   ]
   return ["summary", ...rows.map(([name, value]) => `  ${name.padEnd(8)} ${value}`)]

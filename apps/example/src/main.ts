@@ -46,6 +46,8 @@ const output = makeOutput({
   stdout: process.stdout,
   stderr: process.stderr,
   stdoutIsTTY: process.stdout.isTTY === true,
+  // https://no-color.org: any non-empty NO_COLOR turns colour off.
+  color: process.stdout.isTTY === true && (process.env.NO_COLOR ?? "") === "",
   columns: CliEnvironment.terminalColumns,
 })
 for (const secret of secretsIn(args)) Effect.runSync(output.addSecret(secret))

@@ -187,9 +187,13 @@ export const command = Command.make(
           const pending = board.pending()
           const notStarted = board.rows.filter((row) => row.startedAt === undefined).map((row) => row.label)
           yield* output.err(
-            `${why}: ${pending.length} task(s) still pending on the provider${
-              pending.length === 0 ? "" : "; collect each with 'solvekit-example solve --task-id <taskId>'"
-            }`,
+            connection.embedded
+              ? `${why}: ${pending.length} task(s) were still pending (on the embedded emulator, which stops with this process)`
+              : `${why}: ${pending.length} task(s) still pending on the provider${
+                  pending.length === 0
+                    ? ""
+                    : "; collect each with 'solvekit-example solve --task-id <taskId>'"
+                }`,
           )
           for (const { label, taskId } of pending) yield* output.err(`pending ${label} taskId=${taskId}`)
           if (notStarted.length > 0) yield* output.err(`not started: ${notStarted.join(", ")}`)

@@ -131,8 +131,10 @@ export const command = Command.make("solve", flags, (flags) =>
     }
     const connection = yield* connect(shared)
     yield* output.err(connection.banner)
+    let createdTaskId: string | undefined = input._tag === "Resume" ? input.taskId : undefined
     const onEvent = (event: { readonly _tag: string; readonly taskId: string | undefined }) => {
       if (event._tag === "Created" && event.taskId !== undefined) {
+        createdTaskId = event.taskId
         Effect.runSync(output.err(`created taskId=${event.taskId}, waiting for the result…`))
       }
     }
@@ -142,6 +144,16 @@ export const command = Command.make("solve", flags, (flags) =>
       input._tag === "Solve"
         ? Solving.solve(connection.client, input.task, options)
         : Solving.waitForResult(connection.client, input.taskId, options),
+    ).pipe(
+      Effect.onInterrupt(() =>
+        createdTaskId === undefined
+          ? Effect.void
+          : output.err(
+              connection.embedded
+                ? `interrupted: task ${createdTaskId} was still pending (on the embedded emulator, which stops with this process)`
+                : `interrupted: task ${createdTaskId} is still pending on the provider; collect it with 'solvekit-example solve --task-id ${createdTaskId}'`,
+            ),
+      ),
     )
     if (result._tag === "Failure") {
       const diagnosis = diagnose(result.failure, connection)
