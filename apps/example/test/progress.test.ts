@@ -13,7 +13,10 @@ const makeBoard = () => {
     ],
     () => now,
   )
-  return { board, advance: (ms: number) => void (now += ms) }
+  const advance = (ms: number) => {
+    now += ms
+  }
+  return { board, advance }
 }
 
 describe("Board", () => {
