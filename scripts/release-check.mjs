@@ -53,10 +53,10 @@ const { values: options } = parseArgs({
 const started = performance.now()
 const results = []
 
-function report(status, check, subject, details = []) {
+function report(status, check, subject, { note, details = [] } = {}) {
   results.push({ status, check, subject, details })
   const label = status === "pass" ? "PASS" : "FAIL"
-  console.log(`${label}  ${check.padEnd(11)} ${subject}`)
+  console.log(`${label}  ${check.padEnd(11)} ${subject}${note ? `  (${note})` : ""}`)
   for (const line of details) console.log(`      ${line}`)
 }
 
@@ -66,11 +66,11 @@ async function check(name, subject, body) {
   const took = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`
   try {
     const note = await body()
-    report("pass", name, `${subject}  (${note ? `${note}, ` : ""}${took()})`)
+    report("pass", name, subject, { note: `${note ? `${note}, ` : ""}${took()}` })
     return true
   } catch (error) {
     const lines = error instanceof CheckFailure ? error.lines : String(error?.stack ?? error).split("\n")
-    report("fail", name, `${subject}  (${took()})`, lines.slice(0, 40))
+    report("fail", name, subject, { note: took(), details: lines.slice(0, 40) })
     return false
   }
 }
