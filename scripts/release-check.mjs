@@ -3,17 +3,20 @@
 //
 //   node scripts/release-check.mjs [--build] [--keep] [--junit <file>]
 //
-// 1. packs every published package with `pnpm pack` (as `changeset publish` does) and inspects the tarball:
-//    no `workspace:` range left, dist/index.js + dist/index.d.ts present, no tests or build caches, every
-//    exports target and source-map source shipped, the packaging fields of scripts/release/packages.mjs;
+// 1. packs every published package with `pnpm pack` (as `changeset publish` does) and inspects the tarball
+//    (scripts/release/inspect.mjs): no `workspace:` range left, dist/index.js + dist/index.d.ts present, no
+//    tests or build caches, every exports target, declaration import and source-map source shipped, and the
+//    packaging fields of scripts/release/packages.mjs;
 // 2. runs publint and @arethetypeswrong/cli on each tarball;
-// 3. npm-installs the tarballs into a throwaway project OUTSIDE the repository and uses them like a user:
-//    Node ESM against a real emulator server, TypeScript (moduleResolution node16 and bundler), Deno from
-//    node_modules, and deep imports of internal modules (which must be refused);
-// 4. checks the JSR manifest of @solvekit/deno (`deno publish --dry-run`).
+// 3. npm-installs the tarballs into a throwaway project OUTSIDE the repository and uses them like a user
+//    (fixtures in scripts/release/consumer/): Node ESM against a real emulator server, TypeScript
+//    (moduleResolution node16 and bundler, and the browser package with DOM types only), Deno from
+//    node_modules, deep imports of internal modules (which must be refused), and the CLI bins;
+// 4. validates @solvekit/deno's JSR manifest and runs `deno publish --dry-run` on the packed package.
 //
 // Assumes the packages are built (`pnpm build`, or pass --build). Prints one PASS/FAIL line per check and
-// exits non-zero on any failure. The throwaway project is deleted unless a check failed or --keep is given.
+// exits non-zero on any failure. The throwaway project is deleted unless a check failed or --keep is given;
+// --junit writes the results as a JUnit XML report too.
 import { spawn } from "node:child_process"
 import {
   copyFileSync,
@@ -106,7 +109,10 @@ Object.assign(childEnv, {
   FORCE_COLOR: "0",
 })
 
-const NODE = process.execPath
+// The repo's pinned Node (22) runs everything the consumer does, whichever node started this script.
+const NODE = existsSync(join(ROOT, ".tools/node/bin/node"))
+  ? join(ROOT, ".tools/node/bin/node")
+  : process.execPath
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc")
 const ATTW = join(ROOT, "node_modules/@arethetypeswrong/cli/dist/index.js")
 const DENO = existsSync(join(ROOT, "packages/deno/node_modules/deno/deno"))
@@ -423,7 +429,18 @@ async function useFromConsumer() {
       await server.close()
     }
   })
-  await Promise.all([node, typesNode16, typesBundler, typesBrowser, deep, deno])
+  const bins = check("bin", "installed command-line tools answer --help", async () => {
+    const names = packages.flatMap(({ dir }) => {
+      const packed = JSON.parse(tarballs.get(dir).files.get("package.json").toString("utf8"))
+      return typeof packed.bin === "string" ? [packed.name.split("/").pop()] : Object.keys(packed.bin ?? {})
+    })
+    for (const name of names) {
+      const result = await runOrFail(join(consumerDir, "node_modules/.bin", name), ["--help"], inConsumer)
+      if (result.stdout.trim() === "") throw new CheckFailure(`${name} --help printed nothing`)
+    }
+    return names.join(", ") || "none"
+  })
+  await Promise.all([node, typesNode16, typesBundler, typesBrowser, deep, deno, bins])
 }
 
 async function checkJsr() {
