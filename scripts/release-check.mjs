@@ -463,8 +463,21 @@ async function checkJsr() {
       timeoutMs: 120_000,
     })
     if (result.code === 0) {
-      const files = `${result.stdout}\n${result.stderr}`.match(/^\s+file:\/\/\S+/gm)?.length ?? 0
-      return `dry run accepted, ${files} files`
+      // The real publish runs in packages/deno, where pnpm's symlink makes @solvekit/core look like local
+      // JavaScript to Deno, so it publishes with --no-check (the type check above is the real one). Dry-run
+      // that exact command too: it proves the slow-types check and the file list of what JSR would receive.
+      const inPlace = await runOrFail(DENO, ["publish", "--dry-run", "--allow-dirty", "--no-check"], {
+        cwd: denoDir,
+        timeoutMs: 120_000,
+      })
+      const listed = [...`${inPlace.stdout}\n${inPlace.stderr}`.matchAll(/^\s+file:\/\/(\S+)/gm)].map((m) =>
+        relative(denoDir, m[1]),
+      )
+      const unexpected = listed.filter(
+        (file) => !/^(src\/.*\.ts|README\.md|LICENSE|CHANGELOG\.md|deno\.json)$/.test(file),
+      )
+      failUnless(unexpected.map((file) => `deno publish would upload ${file}`))
+      return `dry runs accepted: packed package type-checked, ${listed.length} files from packages/deno`
     }
     const output = `${result.stdout}\n${result.stderr}`
     // jsr.io is unreachable on these machines; if only the network is missing, the manifest checks above and
