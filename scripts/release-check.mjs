@@ -26,7 +26,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs"
@@ -204,13 +203,15 @@ async function machineNpmGlobalConfig() {
 
 const manifestOf = (dir) => JSON.parse(readFileSync(join(packageDir(dir), "package.json"), "utf8"))
 
-function newestMtime(path) {
-  if (!existsSync(path)) return 0
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let newest = 0
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
-  return newest
+/** Source modules of a package, relative to its src/ (declaration files excluded). */
+function sourceModules(dir, prefix = "") {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return sourceModules(join(dir, entry.name), `${prefix}${entry.name}/`)
+    return /\.[cm]?tsx?$/.test(entry.name) && !/\.d\.[cm]?ts$/.test(entry.name)
+      ? [`${prefix}${entry.name}`]
+      : []
+  })
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -234,18 +235,23 @@ if (options.build) {
   })
 }
 
+// Missing output is caught here; content staleness is not (turbo's cache hits leave dist/ timestamps alone,
+// so timestamps cannot tell): run after a build, as `npm test` and `pnpm release` do, or pass --build.
 const built = await check("built", `dist/ of ${packages.length} packages`, async () => {
   const problems = []
   for (const { dir } of packages) {
-    const buildInfo = join(packageDir(dir), "dist/.tsbuildinfo")
-    if (!existsSync(join(packageDir(dir), "dist/index.js")) || !existsSync(buildInfo)) {
-      problems.push(`packages/${dir} is not built: run \`pnpm build\` (or pass --build)`)
-    } else if (newestMtime(join(packageDir(dir), "src")) > statSync(buildInfo).mtimeMs) {
-      problems.push(`packages/${dir}/dist is older than its src/: run \`pnpm build\` (or pass --build)`)
+    const src = join(packageDir(dir), "src")
+    const missing = sourceModules(src)
+      .map((module) => module.replace(/\.(m|c)?tsx?$/, (_, flavour) => `.${flavour ?? ""}js`))
+      .filter((module) => !existsSync(join(packageDir(dir), "dist", module)))
+    if (missing.length > 0) {
+      problems.push(
+        `packages/${dir}/dist lacks ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""}: run \`pnpm build\` (or pass --build)`,
+      )
     }
   }
   failUnless(problems)
-  return "up to date"
+  return "every source module has its output"
 })
 
 // pnpm pack, one package at a time (pnpm reads the shared lockfile and workspace state).

@@ -6,6 +6,9 @@
 // (default: ./dist) to the .js the JavaScript uses. Idempotent; run after `tsc -b`.
 //
 //   node ../../scripts/release/rewrite-dts-extensions.mjs [dist...]
+//
+// Without arguments: ./dist plus the dist/ of every project ./tsconfig.json references, because `tsc -b`
+// in an adapter also (re)builds a stale core and would leave core's declarations unrewritten.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 
@@ -20,6 +23,18 @@ export function rewriteDeclaration(text) {
   )
 }
 
+function referencedDists() {
+  let config
+  try {
+    config = JSON.parse(readFileSync("tsconfig.json", "utf8"))
+  } catch {
+    return []
+  }
+  return (config.references ?? [])
+    .map((reference) => join(reference.path, "dist"))
+    .filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+}
+
 function* declarationFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
@@ -29,7 +44,7 @@ function* declarationFiles(dir) {
 }
 
 if (import.meta.url === `file://${resolve(process.argv[1] ?? "")}`) {
-  const dirs = process.argv.length > 2 ? process.argv.slice(2) : ["dist"]
+  const dirs = process.argv.length > 2 ? process.argv.slice(2) : ["dist", ...referencedDists()]
   let changed = 0
   for (const dir of dirs) {
     if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
