@@ -9,27 +9,31 @@ const totals = { passed: 0, failed: 0, skipped: 0 }
 const rows = []
 let broken = false
 
+const reportDirs = [{ label: "release check", dir: join(root, ".reports") }]
 for (const group of ["packages", "apps"]) {
   for (const name of readdirSync(join(root, group))) {
-    const dir = join(root, group, name, ".reports")
-    if (!existsSync(dir)) continue
-    for (const file of readdirSync(dir)) {
-      const path = join(dir, file)
-      try {
-        const counts = file.endsWith(".json")
-          ? fromVitest(path)
-          : file.endsWith(".xml")
-            ? fromJUnit(path)
-            : null
-        if (counts === null) continue
-        rows.push(
-          `${group}/${name} (${file}): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
-        )
-        for (const key of Object.keys(totals)) totals[key] += counts[key]
-      } catch (error) {
-        broken = true
-        rows.push(`${group}/${name} (${file}): unreadable report (${error.message})`)
-      }
+    reportDirs.push({ label: `${group}/${name}`, dir: join(root, group, name, ".reports") })
+  }
+}
+
+for (const { label, dir } of reportDirs) {
+  if (!existsSync(dir)) continue
+  for (const file of readdirSync(dir)) {
+    const path = join(dir, file)
+    try {
+      const counts = file.endsWith(".json")
+        ? fromVitest(path)
+        : file.endsWith(".xml")
+          ? fromJUnit(path)
+          : null
+      if (counts === null) continue
+      rows.push(
+        `${label} (${file}): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+      )
+      for (const key of Object.keys(totals)) totals[key] += counts[key]
+    } catch (error) {
+      broken = true
+      rows.push(`${label} (${file}): unreadable report (${error.message})`)
     }
   }
 }
