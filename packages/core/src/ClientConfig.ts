@@ -2,8 +2,8 @@
  * The client's configuration as a service: API key (always `Redacted`), provider, base URL, polling policy,
  * retry policy, request concurrency, default timeout and event listener.
  *
- * `layerFromOptions` reads the serialisable settings through a `ConfigProvider` built from the options, with
- * an optional fallback provider, so adapters get "constructor options first, then environment" by passing
+ * `layerFromOptions` takes the options first, then reads the serialisable settings they lack from an optional
+ * fallback `ConfigProvider`, so adapters get "constructor options first, then environment" by passing
  * e.g. `ConfigProvider.fromEnv().pipe(ConfigProvider.nested("SOLVEKIT"), ConfigProvider.constantCase)`.
  *
  * @since 0.1.0
@@ -117,11 +117,11 @@ export const layer = (
 
 /** The serialisable settings, read from the ambient `ConfigProvider` (keys: apiKey, baseUrl, appId, ...). */
 export const config = /*#__PURE__*/ Config.all({
-  apiKey: Config.Redacted("apiKey"),
-  baseUrl: Config.option(Config.String("baseUrl")),
-  appId: Config.option(Config.String("appId")),
-  maxConcurrentRequests: Config.option(Config.Int("maxConcurrentRequests")),
-  timeout: Config.option(Config.Duration("timeout")),
+  apiKey: /*#__PURE__*/ Config.Redacted("apiKey"),
+  baseUrl: /*#__PURE__*/ Config.option(/*#__PURE__*/ Config.String("baseUrl")),
+  appId: /*#__PURE__*/ Config.option(/*#__PURE__*/ Config.String("appId")),
+  maxConcurrentRequests: /*#__PURE__*/ Config.option(/*#__PURE__*/ Config.Int("maxConcurrentRequests")),
+  timeout: /*#__PURE__*/ Config.option(/*#__PURE__*/ Config.Duration("timeout")),
 })
 
 const missingKey = (hint: string | undefined) =>
@@ -129,60 +129,90 @@ const missingKey = (hint: string | undefined) =>
     detail: `No API key: pass { apiKey } to the client${hint === undefined ? "" : ` or ${hint}`}.`,
   })
 
+const malformed = (name: string) => new ConfigurationError({ detail: `The setting ${name} is malformed.` })
+
 /**
- * Resolves options first, then the fallback provider, through `Config`. A missing key fails with a
- * `ConfigurationError` saying how to set it; a malformed setting names the setting (never its value).
+ * Reads one setting from the providers in order: the first that has it wins (like `ConfigProvider.orElse`).
+ * Providers are read through their own `load`, so resolving plain options never loads the `Config` machinery
+ * (which weighs on browser bundles); the key-to-variable mapping (`nested`, `constantCase`) stays the provider's.
  */
-export const fromOptions = (
+const readSetting = (
+  providers: ReadonlyArray<ConfigProvider.ConfigProvider>,
+  name: string,
+): Effect.Effect<string | undefined, ConfigurationError> =>
+  Effect.gen(function* () {
+    for (const provider of providers) {
+      const node = yield* Effect.mapError(provider.load([name]), () => malformed(name))
+      if (node === undefined) continue
+      if (typeof node.value !== "string") return yield* malformed(name)
+      return node.value
+    }
+    return undefined
+  })
+
+const parseInteger = (
+  name: string,
+  text: string | undefined,
+): Effect.Effect<number | undefined, ConfigurationError> => {
+  if (text === undefined) return Effect.succeed(undefined)
+  const value = Number(text)
+  return text.trim() !== "" && Number.isSafeInteger(value)
+    ? Effect.succeed(value)
+    : Effect.fail(malformed(name))
+}
+
+const parseDuration = (
+  name: string,
+  text: string | undefined,
+): Effect.Effect<Duration.Duration | undefined, ConfigurationError> => {
+  if (text === undefined) return Effect.succeed(undefined)
+  const value = Duration.fromInput(text as Duration.Input)
+  return Option.isSome(value) ? Effect.succeed(value.value) : Effect.fail(malformed(name))
+}
+
+const nonEmpty = (text: string | undefined): string | undefined => (text === "" ? undefined : text)
+
+const resolveWith = (
   options: ClientOptions,
-  resolve: ResolveOptions = {},
+  providers: ReadonlyArray<ConfigProvider.ConfigProvider>,
+  missingKeyHint: string | undefined,
 ): Effect.Effect<ClientConfigShape, ConfigurationError> =>
   Effect.gen(function* () {
-    const plain: Record<string, unknown> = {}
-    if (options.apiKey !== undefined)
-      plain.apiKey = Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey
-    if (options.baseUrl !== undefined) plain.baseUrl = options.baseUrl
-    if (options.appId !== undefined) plain.appId = options.appId
-    if (options.maxConcurrentRequests !== undefined)
-      plain.maxConcurrentRequests = String(options.maxConcurrentRequests)
-    const fromOptionsProvider = ConfigProvider.fromUnknown(plain)
-    const provider =
-      resolve.fallback === undefined
-        ? fromOptionsProvider
-        : ConfigProvider.orElse(fromOptionsProvider, resolve.fallback)
-    const apiKey = yield* Config.Redacted("apiKey").pipe(
-      Config.option,
-      Effect.provideService(ConfigProvider.ConfigProvider, provider),
-      Effect.mapError(() => missingKey(resolve.missingKeyHint)),
-    )
-    if (Option.isNone(apiKey) || Redacted.value(apiKey.value).trim() === "") {
-      return yield* missingKey(resolve.missingKeyHint)
-    }
-    const read = <A>(name: string, setting: Config.Config<Option.Option<A>>) =>
-      setting.pipe(
-        Effect.provideService(ConfigProvider.ConfigProvider, provider),
-        Effect.mapError(() => new ConfigurationError({ detail: `The setting ${name} is malformed.` })),
-        Effect.map(Option.getOrUndefined),
-      )
-    const baseUrl = yield* read("baseUrl", Config.option(Config.String("baseUrl")))
-    const appId = yield* read("appId", Config.option(Config.String("appId")))
-    const maxConcurrentRequests = yield* read(
-      "maxConcurrentRequests",
-      Config.option(Config.Int("maxConcurrentRequests")),
-    )
+    // Options first: a setting given in the options is never looked up in the providers. An empty string
+    // counts as not given, as it does for a `ConfigProvider`.
+    const keyOption = Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey
+    const apiKey =
+      nonEmpty(keyOption) ??
+      (yield* Effect.mapError(readSetting(providers, "apiKey"), () => missingKey(missingKeyHint)))
+    if (apiKey === undefined || apiKey.trim() === "") return yield* missingKey(missingKeyHint)
+    const baseUrl = nonEmpty(options.baseUrl) ?? (yield* readSetting(providers, "baseUrl"))
+    const appId = nonEmpty(options.appId) ?? (yield* readSetting(providers, "appId"))
+    const maxConcurrentRequests =
+      options.maxConcurrentRequests ??
+      (yield* parseInteger("maxConcurrentRequests", yield* readSetting(providers, "maxConcurrentRequests")))
     const timeout =
       options.timeout !== undefined
         ? Duration.fromInputUnsafe(options.timeout)
-        : yield* read("timeout", Config.option(Config.Duration("timeout")))
+        : yield* parseDuration("timeout", yield* readSetting(providers, "timeout"))
     return yield* make({
       ...options,
-      apiKey: Redacted.make(Redacted.value(apiKey.value), { label: "apiKey" }),
+      apiKey: Redacted.make(apiKey, { label: "apiKey" }),
       baseUrl,
       appId,
       maxConcurrentRequests,
       timeout,
     })
   })
+
+/**
+ * Resolves options first, then the fallback provider. A missing key fails with a `ConfigurationError` saying
+ * how to set it; a malformed setting names the setting (never its value).
+ */
+export const fromOptions = (
+  options: ClientOptions,
+  resolve: ResolveOptions = {},
+): Effect.Effect<ClientConfigShape, ConfigurationError> =>
+  resolveWith(options, resolve.fallback === undefined ? [] : [resolve.fallback], resolve.missingKeyHint)
 
 /** `fromOptions` as a layer: the adapters' "options first, then environment" entry point. */
 export const layerFromOptions = (
@@ -192,7 +222,7 @@ export const layerFromOptions = (
 
 /**
  * Reads the serialisable settings from the ambient `ConfigProvider` (e.g. provided with `ConfigProvider.layer`),
- * the rest from `options`.
+ * then `options.fallback`, the rest from `options`.
  */
 export const layerConfig = (
   options: Omit<ClientOptions, "apiKey"> & ResolveOptions = {},
@@ -200,11 +230,8 @@ export const layerConfig = (
   Layer.effect(
     ClientConfig,
     Effect.gen(function* () {
-      const provider = yield* ConfigProvider.ConfigProvider
-      return yield* fromOptions(options, {
-        fallback:
-          options.fallback === undefined ? provider : ConfigProvider.orElse(provider, options.fallback),
-        missingKeyHint: options.missingKeyHint,
-      })
+      const ambient = yield* ConfigProvider.ConfigProvider
+      const providers = options.fallback === undefined ? [ambient] : [ambient, options.fallback]
+      return yield* resolveWith(options, providers, options.missingKeyHint)
     }),
   )

@@ -56,6 +56,20 @@ const withTask = (taskId: string | undefined): string => (taskId === undefined ?
 export const excerptOf = (raw: string, max: number = MAX_EXCERPT_LENGTH): string =>
   raw.length <= max ? raw : `${raw.slice(0, max - 1)}…`
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * Replaces every occurrence of the secrets (the API key) in `text` with `<redacted>`, ignoring case: a
+ * server may echo the key inside a field that solvekit lower-cases before quoting it.
+ */
+export const scrubSecrets = (text: string, secrets: ReadonlyArray<string> | undefined): string => {
+  let out = text
+  for (const secret of secrets ?? []) {
+    if (secret.length > 0) out = out.replace(new RegExp(escapeRegExp(secret), "gi"), "<redacted>")
+  }
+  return out
+}
+
 /**
  * Reduces an arbitrary thrown value to a plain `Error` with name, message and `code`, dropping everything
  * else: HTTP libraries attach the request (whose body holds the API key) to their errors.

@@ -35,6 +35,7 @@ import {
   InvalidTaskError,
   PollBudgetExhaustedError,
   type RequestError,
+  scrubSecrets,
   TaskDeadlineError,
   TaskTimeoutError,
   TransportError,
@@ -338,6 +339,7 @@ const wireTaskOf = <S>(env: LifecycleEnv, codec: TaskCodec<S>) => {
 }
 
 const decodeSolutionOf = <S>(
+  env: LifecycleEnv,
   codec: TaskCodec<S>,
   endpoint: "createTask" | "getTaskResult" | "getToken",
   taskId: string,
@@ -349,7 +351,8 @@ const decodeSolutionOf = <S>(
     decoded.failure.field === undefined || decoded.failure.field === "" ? "" : ` at ${decoded.failure.field}`
   let excerpt: string
   try {
-    excerpt = excerptOf(JSON.stringify(raw) ?? "")
+    // Scrubbed before cutting: a server that echoes the request puts the key in the solution.
+    excerpt = excerptOf(scrubSecrets(JSON.stringify(raw) ?? "", secretsOf(env)))
   } catch {
     excerpt = "(unserialisable solution)"
   }
@@ -357,7 +360,10 @@ const decodeSolutionOf = <S>(
     new DecodeError({
       endpoint,
       excerpt,
-      issue: `solution does not match ${codec.taskType}${field}: ${decoded.failure.message}`,
+      issue: scrubSecrets(
+        `solution does not match ${codec.taskType}${field}: ${decoded.failure.message}`,
+        secretsOf(env),
+      ),
       taskId,
     }),
   )
@@ -425,7 +431,7 @@ export const createTask = <S>(
     }
     const taskId = state.taskId ?? ""
     if (state._tag === "Ready") {
-      const solution = yield* decodeSolutionOf(codec, endpoint, taskId, state.solution)
+      const solution = yield* decodeSolutionOf(env, codec, endpoint, taskId, state.solution)
       const created: CreatedTask<S> = { taskId, taskType: codec.taskType, createdAt: sentAt, solution }
       return created
     }
@@ -600,7 +606,7 @@ const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
       return yield* Effect.fail(budgetError())
     }
     yield* observe("ready")
-    return yield* decodeSolutionOf(codec, "getTaskResult", taskId, final.solution)
+    return yield* decodeSolutionOf(env, codec, "getTaskResult", taskId, final.solution)
   })
 
 // ===== Calls =====

@@ -18,6 +18,7 @@ import {
   DecodeError,
   type Endpoint,
   excerptOf,
+  scrubSecrets,
   TransportError,
 } from "./Errors.ts"
 import type { Provider } from "./Provider.ts"
@@ -25,39 +26,40 @@ import type { TransportResponse } from "./Transport.ts"
 
 // ===== Requests (what solvekit sends) =====
 
-const ClientKey = Schema.Redacted(Schema.String)
+const ClientKey = /*#__PURE__*/ Schema.Redacted(Schema.String)
 
 /** The task object as sent: `{ type, ...fields }`. */
-export const WireTask = Schema.StructWithRest(Schema.Struct({ type: Schema.String }), [
-  Schema.Record(Schema.String, Schema.Unknown),
-])
+export const WireTask = /*#__PURE__*/ Schema.StructWithRest(
+  /*#__PURE__*/ Schema.Struct({ type: Schema.String }),
+  [/*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown)],
+)
 export type WireTask = typeof WireTask.Type
 
-export const CreateTaskRequest = Schema.Struct({
+export const CreateTaskRequest = /*#__PURE__*/ Schema.Struct({
   clientKey: ClientKey,
   task: WireTask,
-  appId: Schema.optionalKey(Schema.String),
-  callbackUrl: Schema.optionalKey(Schema.String),
+  appId: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+  callbackUrl: /*#__PURE__*/ Schema.optionalKey(Schema.String),
 })
 export type CreateTaskRequest = typeof CreateTaskRequest.Type
 
-export const GetTaskResultRequest = Schema.Struct({
+export const GetTaskResultRequest = /*#__PURE__*/ Schema.Struct({
   clientKey: ClientKey,
-  taskId: Schema.Union([Schema.String, Schema.Number]),
+  taskId: /*#__PURE__*/ Schema.Union([Schema.String, Schema.Number]),
 })
 export type GetTaskResultRequest = typeof GetTaskResultRequest.Type
 
-export const GetBalanceRequest = Schema.Struct({ clientKey: ClientKey })
+export const GetBalanceRequest = /*#__PURE__*/ Schema.Struct({ clientKey: ClientKey })
 export type GetBalanceRequest = typeof GetBalanceRequest.Type
 
-export const FeedbackTaskRequest = Schema.Struct({
+export const FeedbackTaskRequest = /*#__PURE__*/ Schema.Struct({
   clientKey: ClientKey,
-  appId: Schema.optionalKey(Schema.String),
-  taskId: Schema.Union([Schema.String, Schema.Number]),
-  result: Schema.Struct({
+  appId: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+  taskId: /*#__PURE__*/ Schema.Union([Schema.String, Schema.Number]),
+  result: /*#__PURE__*/ Schema.Struct({
     invalid: Schema.Boolean,
-    code: Schema.optionalKey(Schema.Number),
-    message: Schema.optionalKey(Schema.String),
+    code: /*#__PURE__*/ Schema.optionalKey(Schema.Number),
+    message: /*#__PURE__*/ Schema.optionalKey(Schema.String),
   }),
 })
 export type FeedbackTaskRequest = typeof FeedbackTaskRequest.Type
@@ -68,17 +70,21 @@ export type GetTokenRequest = CreateTaskRequest
 // ===== Responses (what solvekit accepts) =====
 
 const Envelope = {
-  errorId: Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.Number, Schema.String]))),
-  errorCode: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  errorDescription: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  errorId: /*#__PURE__*/ Schema.optionalKey(
+    /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union([Schema.Number, Schema.String])),
+  ),
+  errorCode: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.String)),
+  errorDescription: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.String)),
 }
 
-const TaskIdField = Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.String, Schema.Number])))
+const TaskIdField = /*#__PURE__*/ Schema.optionalKey(
+  /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union([Schema.String, Schema.Number])),
+)
 // Status is checked after the error envelope: an error answer may carry any status text.
-const StatusField = Schema.optionalKey(Schema.NullOr(Schema.String))
-const SolutionField = Schema.optionalKey(Schema.NullOr(Schema.Unknown))
+const StatusField = /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.String))
+const SolutionField = /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.Unknown))
 
-export const CreateTaskResponse = Schema.Struct({
+export const CreateTaskResponse = /*#__PURE__*/ Schema.Struct({
   ...Envelope,
   taskId: TaskIdField,
   status: StatusField,
@@ -92,16 +98,20 @@ export type GetTaskResultResponse = CreateTaskResponse
 export const GetTokenResponse = CreateTaskResponse
 export type GetTokenResponse = CreateTaskResponse
 
-export const GetBalanceResponse = Schema.Struct({
+export const GetBalanceResponse = /*#__PURE__*/ Schema.Struct({
   ...Envelope,
-  balance: Schema.optionalKey(Schema.NullOr(Schema.Union([Schema.Number, Schema.String]))),
-  packages: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.Unknown))),
+  balance: /*#__PURE__*/ Schema.optionalKey(
+    /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Union([Schema.Number, Schema.String])),
+  ),
+  packages: /*#__PURE__*/ Schema.optionalKey(
+    /*#__PURE__*/ Schema.NullOr(/*#__PURE__*/ Schema.Array(Schema.Unknown)),
+  ),
 })
 export type GetBalanceResponse = typeof GetBalanceResponse.Type
 
-export const FeedbackTaskResponse = Schema.Struct({
+export const FeedbackTaskResponse = /*#__PURE__*/ Schema.Struct({
   ...Envelope,
-  message: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  message: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.String)),
 })
 export type FeedbackTaskResponse = typeof FeedbackTaskResponse.Type
 
@@ -143,11 +153,7 @@ interface Context {
 
 const isOk = (status: number) => status >= 200 && status < 300
 
-const scrub = (text: string, secrets: ReadonlyArray<string> | undefined): string => {
-  let out = text
-  for (const secret of secrets ?? []) if (secret.length > 0) out = out.split(secret).join("<redacted>")
-  return out
-}
+const scrub = scrubSecrets
 
 const safeExcerpt = (body: string, ctx: Context) => excerptOf(scrub(excerptOf(body, 4096), ctx.secrets))
 
