@@ -237,8 +237,6 @@ const definedFields = (input: Record<string, unknown>): Record<string, unknown> 
 const without = (input: Record<string, unknown>, keys: ReadonlyArray<string>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(input).filter(([key]) => !keys.includes(key)))
 
-const allProxyKeys: ReadonlyArray<string> = ["proxy", ...proxyFieldNames]
-
 const decodeFields = (
   schema: Schema.Top,
   input: Record<string, unknown>,
@@ -259,61 +257,53 @@ const decodeFields = (
 const failWith = (issues: ReadonlyArray<FieldIssue>): Result.Result<never, ReadonlyArray<FieldIssue>> =>
   Result.fail(issues.length > 0 ? issues : [{ field: "", message: "is not valid" }])
 
-interface InputSchemas {
-  readonly base: Schema.Top
-  readonly viaString?: Schema.Top
-  readonly viaFields?: Schema.Top
+/** Decodes the fields the proxy handling left, then adds the proxy issues found on the way. */
+const finishValidation = (
+  type: string,
+  schema: Schema.Top,
+  fields: Record<string, unknown>,
+  proxyIssues: ReadonlyArray<FieldIssue>,
+): Result.Result<WireTask, ReadonlyArray<FieldIssue>> => {
+  const decoded = decodeFields(schema, fields, unexpectedKeyOf(type))
+  if (Result.isFailure(decoded)) return failWith([...decoded.failure, ...proxyIssues])
+  if (proxyIssues.length > 0) return failWith(proxyIssues)
+  return Result.succeed({ type, ...decoded.success })
 }
 
-const makeValidator = (
+const unexpectedKeyOf = (type: string) => (field: string) =>
+  field === "type"
+    ? "belongs to the definition, not to its input: leave it out"
+    : `is not a field of ${type} (Task.raw sends fields the catalogue does not list)`
+
+const notAnObject = () => failWith([{ field: "", message: "must be an object of task fields" }])
+
+/** Validation of a task that takes no proxy: a proxy field (either form) is an issue of its own. */
+const validatorWithoutProxy = (
   type: string,
   kind: TaskKind,
-  policy: Exclude<ProxyPolicy, "unchecked">,
-  schemas: InputSchemas,
+  schema: Schema.Top,
   proxiedVariant: string | undefined,
 ) => {
-  const unexpectedKey = (field: string) =>
-    field === "type"
-      ? "belongs to the definition, not to its input: leave it out"
-      : `is not a field of ${type} (Task.raw sends fields the catalogue does not list)`
   const forbiddenProxy =
     kind === "recognition"
       ? `is not allowed: ${type} does not use a proxy`
       : `is not allowed: ${type} solves through CapSolver's own proxies${
           proxiedVariant === undefined ? "" : `; use ${proxiedVariant} to solve through yours`
         }`
+  const proxyKeys: ReadonlyArray<string> = ["proxy", ...proxyFieldNames]
   return (input: unknown): Result.Result<WireTask, ReadonlyArray<FieldIssue>> => {
-    if (!isRecord(input)) return failWith([{ field: "", message: "must be an object of task fields" }])
+    if (!isRecord(input)) return notAnObject()
     const fields = definedFields(input)
-    const proxyIssues: Array<FieldIssue> = []
-    let schema = schemas.base
-    let toDecode = fields
-    if (policy === "forbidden") {
-      for (const key of allProxyKeys) {
-        if (Object.hasOwn(fields, key)) proxyIssues.push({ field: key, message: forbiddenProxy })
-      }
-      toDecode = without(fields, allProxyKeys)
-    } else {
-      const viaFields = proxyFieldNames.some((key) => Object.hasOwn(fields, key))
-      if (viaFields && Object.hasOwn(fields, "proxy")) {
-        proxyIssues.push({
-          field: "proxy",
-          message: "cannot be combined with proxyType/proxyAddress/proxyPort: give one proxy form, not both",
-        })
-        toDecode = without(fields, allProxyKeys)
-      } else {
-        schema = (viaFields ? schemas.viaFields : schemas.viaString) ?? schemas.base
-      }
-    }
-    const decoded = decodeFields(schema, toDecode, unexpectedKey)
-    if (Result.isFailure(decoded)) return failWith([...decoded.failure, ...proxyIssues])
-    if (proxyIssues.length > 0) return failWith(proxyIssues)
-    return Result.succeed({ type, ...decoded.success })
+    const proxyIssues = proxyKeys
+      .filter((key) => Object.hasOwn(fields, key))
+      .map((key) => ({ field: key, message: forbiddenProxy }))
+    return finishValidation(type, schema, without(fields, proxyKeys), proxyIssues)
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Constructors
+
 // ---------------------------------------------------------------------------------------------------------
 
 const missingProxy = (type: string) =>
@@ -351,8 +341,97 @@ export interface DefineOptions<
   readonly proxiedVariant?: string
 }
 
+const solutionSchemaOf = <SolutionFields extends Schema.Struct.Fields>(
+  solution: Schema.Struct<SolutionFields>,
+): Schema.Codec<LenientSolution<SolutionFields>, unknown> => {
+  const checks = solution.ast.checks
+  const schema = Schema.StructWithRest(Schema.Struct(solution.fields), extraFields)
+  // Built from SolutionFields; TypeScript cannot follow the rest record, so the precise type is restated.
+  return (checks === undefined ? schema : schema.check(...checks)) as unknown as Schema.Codec<
+    LenientSolution<SolutionFields>,
+    unknown
+  >
+}
+
 /**
- * Builds a task definition. Annotate module-level calls with `/*#__PURE__*\/` so bundlers drop the
+ * Builds the definition of a task type that takes no proxy (ProxyLess and recognition types): a proxy field
+ * in its input is an issue. Unlike {@link define}, it never loads the proxy parser, so an application that
+ * only uses such types does not carry it. Annotate module-level calls with `/*#__PURE__*\/`.
+ */
+export const defineWithoutProxy = <
+  const Type extends string,
+  InputFields extends Schema.Struct.Fields,
+  SolutionFields extends Schema.Struct.Fields,
+>(
+  options: Omit<DefineOptions<Type, "forbidden", InputFields, SolutionFields>, "proxy"> & {
+    readonly proxy?: "forbidden"
+  },
+): TaskDefinition<Type, Schema.Struct.Type<InputFields>, LenientSolution<SolutionFields>> =>
+  makeDefinition({
+    type: options.type,
+    kind: options.kind,
+    proxy: "forbidden",
+    inputSchema: options.input as unknown as Schema.Codec<Schema.Struct.Type<InputFields>, unknown>,
+    solutionSchema: solutionSchemaOf(options.solution),
+    validateInput: validatorWithoutProxy(options.type, options.kind, options.input, options.proxiedVariant),
+  })
+
+/**
+ * Builds the definition of a task type that solves through the caller's proxy: its input takes exactly one
+ * of the two documented proxy forms (see `Proxy.ts`). Annotate module-level calls with `/*#__PURE__*\/`.
+ */
+export const defineWithProxy = <
+  const Type extends string,
+  InputFields extends Schema.Struct.Fields,
+  SolutionFields extends Schema.Struct.Fields,
+>(
+  options: Omit<DefineOptions<Type, "required", InputFields, SolutionFields>, "proxy"> & {
+    readonly proxy?: "required"
+  },
+): TaskDefinition<Type, WithProxy<Schema.Struct.Type<InputFields>>, LenientSolution<SolutionFields>> => {
+  const type = options.type
+  const inputChecks = options.input.ast.checks
+  const withInputChecks = <S extends Schema.Top>(schema: S): S["Rebuild"] =>
+    inputChecks === undefined ? schema : schema.check(...inputChecks)
+  const fields = options.input.fields
+  const viaString = withInputChecks(
+    Schema.Struct({
+      ...fields,
+      proxy: ProxyString.pipe(Schema.annotateKey({ messageMissingKey: missingProxy(type) })),
+    }),
+  )
+  const viaFields = withInputChecks(Schema.Struct({ ...fields, ...proxyFields })).check(proxyCredentialsCheck)
+  const inputSchema = Schema.Union([viaString, viaFields])
+  const proxyKeys: ReadonlyArray<string> = ["proxy", ...proxyFieldNames]
+  const validateInput = (input: unknown): Result.Result<WireTask, ReadonlyArray<FieldIssue>> => {
+    if (!isRecord(input)) return notAnObject()
+    const given = definedFields(input)
+    const splitForm = proxyFieldNames.some((key) => Object.hasOwn(given, key))
+    if (splitForm && Object.hasOwn(given, "proxy")) {
+      // Both forms: report it, and still check the other fields against the task's own schema.
+      return finishValidation(type, options.input, without(given, proxyKeys), [
+        {
+          field: "proxy",
+          message: "cannot be combined with proxyType/proxyAddress/proxyPort: give one proxy form, not both",
+        },
+      ])
+    }
+    return finishValidation(type, splitForm ? viaFields : viaString, given, [])
+  }
+  return makeDefinition({
+    type: options.type,
+    kind: options.kind,
+    proxy: "required",
+    // Built from InputFields; TypeScript cannot follow the spread through the proxy union.
+    inputSchema: inputSchema as unknown as Schema.Codec<WithProxy<Schema.Struct.Type<InputFields>>, unknown>,
+    solutionSchema: solutionSchemaOf(options.solution),
+    validateInput,
+  })
+}
+
+/**
+ * Builds a task definition: {@link defineWithProxy} when `proxy` is `"required"`, else
+ * {@link defineWithoutProxy}. Annotate module-level calls with `/*#__PURE__*\/` so bundlers drop the
  * definitions an application does not import.
  */
 export const define = <
@@ -362,50 +441,16 @@ export const define = <
   SolutionFields extends Schema.Struct.Fields,
 >(
   options: DefineOptions<Type, Policy, InputFields, SolutionFields>,
-): TaskDefinition<
-  Type,
-  InputFor<Policy, Schema.Struct.Type<InputFields>>,
-  LenientSolution<SolutionFields>
-> => {
-  type Input = InputFor<Policy, Schema.Struct.Type<InputFields>>
-  type Solution = LenientSolution<SolutionFields>
-  const inputChecks = options.input.ast.checks
-  const withInputChecks = <S extends Schema.Top>(schema: S): S["Rebuild"] =>
-    inputChecks === undefined ? schema : schema.check(...inputChecks)
-  const fields = options.input.fields
-  let schemas: InputSchemas
-  let inputSchema: Schema.Top
-  if (options.proxy === "required") {
-    const viaString = withInputChecks(
-      Schema.Struct({
-        ...fields,
-        proxy: ProxyString.pipe(Schema.annotateKey({ messageMissingKey: missingProxy(options.type) })),
-      }),
-    )
-    const viaFields = withInputChecks(Schema.Struct({ ...fields, ...proxyFields })).check(
-      proxyCredentialsCheck,
-    )
-    schemas = { base: options.input, viaString, viaFields }
-    inputSchema = Schema.Union([viaString, viaFields])
-  } else {
-    schemas = { base: options.input }
-    inputSchema = options.input
-  }
-  const solutionChecks = options.solution.ast.checks
-  const solutionSchema = Schema.StructWithRest(Schema.Struct(options.solution.fields), extraFields)
-  return makeDefinition({
-    type: options.type,
-    kind: options.kind,
-    proxy: options.proxy,
-    // The schemas are built from InputFields/SolutionFields above; TypeScript cannot follow the spread
-    // through the proxy union or the rest record, so the precise types are restated here.
-    inputSchema: inputSchema as unknown as Schema.Codec<Input, unknown>,
-    solutionSchema: (solutionChecks === undefined
-      ? solutionSchema
-      : solutionSchema.check(...solutionChecks)) as unknown as Schema.Codec<Solution, unknown>,
-    validateInput: makeValidator(options.type, options.kind, options.proxy, schemas, options.proxiedVariant),
-  })
-}
+): TaskDefinition<Type, InputFor<Policy, Schema.Struct.Type<InputFields>>, LenientSolution<SolutionFields>> =>
+  (options.proxy === "required"
+    ? defineWithProxy(options as DefineOptions<Type, "required", InputFields, SolutionFields>)
+    : defineWithoutProxy(
+        options as DefineOptions<Type, "forbidden", InputFields, SolutionFields>,
+      )) as TaskDefinition<
+    Type,
+    InputFor<Policy, Schema.Struct.Type<InputFields>>,
+    LenientSolution<SolutionFields>
+  >
 
 const RawPayload = /*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown)
 

@@ -25,19 +25,17 @@ const solution = /*#__PURE__*/ Schema.Struct({
 })
 
 /** AWS WAF token, solved through your proxy. */
-export const AntiAwsWafTask = /*#__PURE__*/ Task.define({
+export const AntiAwsWafTask = /*#__PURE__*/ Task.defineWithProxy({
   type: "AntiAwsWafTask",
   kind: "token",
-  proxy: "required",
   input,
   solution,
 })
 
 /** AWS WAF token, solved through CapSolver's proxies. */
-export const AntiAwsWafTaskProxyLess = /*#__PURE__*/ Task.define({
+export const AntiAwsWafTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "AntiAwsWafTaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   proxiedVariant: "AntiAwsWafTask",
   input,
   solution,

@@ -16,10 +16,9 @@ const gridNeedsNine = (fields: { readonly images: ReadonlyArray<string>; readonl
     : undefined
 
 /** Answers an AWS WAF image challenge. */
-export const AwsWafClassification = /*#__PURE__*/ Task.define({
+export const AwsWafClassification = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "AwsWafClassification",
   kind: "recognition",
-  proxy: "forbidden",
   input: /*#__PURE__*/ Schema.Struct({
     images: /*#__PURE__*/ Base64List(1, 9),
     question: NonEmptyString,

@@ -7,10 +7,9 @@ import * as Task from "../Task.ts"
 import { NonEmptyString } from "./Fields.ts"
 
 /** BotDeflector, solved through CapSolver's proxies. */
-export const AntiBotdeflectorTaskProxyLess = /*#__PURE__*/ Task.define({
+export const AntiBotdeflectorTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "AntiBotdeflectorTaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   input: /*#__PURE__*/ Schema.Struct({
     websiteURL: NonEmptyString,
     // the domain serving /pow/get or icon/get

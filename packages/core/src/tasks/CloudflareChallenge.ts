@@ -9,10 +9,9 @@ import * as Task from "../Task.ts"
 import { lenient, NonEmptyString } from "./Fields.ts"
 
 /** Cloudflare Challenge, solved through your proxy. */
-export const AntiCloudflareTask = /*#__PURE__*/ Task.define({
+export const AntiCloudflareTask = /*#__PURE__*/ Task.defineWithProxy({
   type: "AntiCloudflareTask",
   kind: "token",
-  proxy: "required",
   input: /*#__PURE__*/ Schema.Struct({
     websiteURL: NonEmptyString,
     userAgent: /*#__PURE__*/ Schema.optionalKey(Schema.String),

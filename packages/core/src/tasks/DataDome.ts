@@ -10,10 +10,9 @@ import * as Task from "../Task.ts"
 import { lenient, NonEmptyString } from "./Fields.ts"
 
 /** DataDome, solved through your proxy. */
-export const DatadomeSliderTask = /*#__PURE__*/ Task.define({
+export const DatadomeSliderTask = /*#__PURE__*/ Task.defineWithProxy({
   type: "DatadomeSliderTask",
   kind: "token",
-  proxy: "required",
   input: /*#__PURE__*/ Schema.Struct({
     captchaUrl: /*#__PURE__*/ NonEmptyString.check(
       /*#__PURE__*/ Schema.makeFilter((url: string) => !/[?&]t=bv(&|$)/.test(url), {

@@ -36,10 +36,9 @@ const oneVersion = (fields: VersionFields) => {
 }
 
 /** GeeTest v3 or v4, solved through CapSolver's proxies. */
-export const GeeTestTaskProxyLess = /*#__PURE__*/ Task.define({
+export const GeeTestTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "GeeTestTaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   input: /*#__PURE__*/ Schema.Struct({
     websiteURL: NonEmptyString,
     gt: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),

@@ -26,10 +26,9 @@ const bodyOrImages = (fields: BodyFields) => {
 }
 
 /** Reads the text in a captcha image. */
-export const ImageToTextTask = /*#__PURE__*/ Task.define({
+export const ImageToTextTask = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "ImageToTextTask",
   kind: "recognition",
-  proxy: "forbidden",
   input: /*#__PURE__*/ Schema.Struct({
     body: /*#__PURE__*/ Schema.optionalKey(Base64),
     websiteURL: /*#__PURE__*/ Schema.optionalKey(Schema.String),

@@ -14,19 +14,17 @@ const input = /*#__PURE__*/ Schema.Struct({
 const solution = /*#__PURE__*/ Schema.Struct({ token: Schema.String })
 
 /** MTCaptcha, solved through your proxy. */
-export const MtCaptchaTask = /*#__PURE__*/ Task.define({
+export const MtCaptchaTask = /*#__PURE__*/ Task.defineWithProxy({
   type: "MtCaptchaTask",
   kind: "token",
-  proxy: "required",
   input,
   solution,
 })
 
 /** MTCaptcha, solved through CapSolver's proxies. */
-export const MtCaptchaTaskProxyLess = /*#__PURE__*/ Task.define({
+export const MtCaptchaTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "MtCaptchaTaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   proxiedVariant: "MtCaptchaTask",
   input,
   solution,

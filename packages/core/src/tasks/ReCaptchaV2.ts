@@ -31,38 +31,34 @@ const enterpriseInput = /*#__PURE__*/ Schema.Struct({
 })
 
 /** reCAPTCHA v2 solved through CapSolver's proxies. */
-export const ReCaptchaV2TaskProxyLess = /*#__PURE__*/ Task.define({
+export const ReCaptchaV2TaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "ReCaptchaV2TaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   proxiedVariant: "ReCaptchaV2Task",
   input: standardInput,
   solution: ReCaptchaSolution,
 })
 
 /** reCAPTCHA v2 solved through your proxy. */
-export const ReCaptchaV2Task = /*#__PURE__*/ Task.define({
+export const ReCaptchaV2Task = /*#__PURE__*/ Task.defineWithProxy({
   type: "ReCaptchaV2Task",
   kind: "token",
-  proxy: "required",
   input: standardInput,
   solution: ReCaptchaSolution,
 })
 
 /** reCAPTCHA v2 Enterprise solved through your proxy. */
-export const ReCaptchaV2EnterpriseTask = /*#__PURE__*/ Task.define({
+export const ReCaptchaV2EnterpriseTask = /*#__PURE__*/ Task.defineWithProxy({
   type: "ReCaptchaV2EnterpriseTask",
   kind: "token",
-  proxy: "required",
   input: enterpriseInput,
   solution: ReCaptchaSolution,
 })
 
 /** reCAPTCHA v2 Enterprise solved through CapSolver's proxies. */
-export const ReCaptchaV2EnterpriseTaskProxyLess = /*#__PURE__*/ Task.define({
+export const ReCaptchaV2EnterpriseTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "ReCaptchaV2EnterpriseTaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   proxiedVariant: "ReCaptchaV2EnterpriseTask",
   input: enterpriseInput,
   solution: ReCaptchaSolution,

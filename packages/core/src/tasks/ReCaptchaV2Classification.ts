@@ -10,10 +10,9 @@ import * as Task from "../Task.ts"
 import { Base64, lenient, NonEmptyString } from "./Fields.ts"
 
 /** Finds the tiles of a reCAPTCHA v2 image challenge that show the asked object. */
-export const ReCaptchaV2Classification = /*#__PURE__*/ Task.define({
+export const ReCaptchaV2Classification = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "ReCaptchaV2Classification",
   kind: "recognition",
-  proxy: "forbidden",
   input: /*#__PURE__*/ Schema.Struct({
     image: Base64,
     question: NonEmptyString,

@@ -31,38 +31,34 @@ const enterpriseInput = /*#__PURE__*/ Schema.Struct({
 })
 
 /** reCAPTCHA v3 solved through CapSolver's proxies. */
-export const ReCaptchaV3TaskProxyLess = /*#__PURE__*/ Task.define({
+export const ReCaptchaV3TaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "ReCaptchaV3TaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   proxiedVariant: "ReCaptchaV3Task",
   input: standardInput,
   solution: ReCaptchaSolution,
 })
 
 /** reCAPTCHA v3 solved through your proxy. */
-export const ReCaptchaV3Task = /*#__PURE__*/ Task.define({
+export const ReCaptchaV3Task = /*#__PURE__*/ Task.defineWithProxy({
   type: "ReCaptchaV3Task",
   kind: "token",
-  proxy: "required",
   input: standardInput,
   solution: ReCaptchaSolution,
 })
 
 /** reCAPTCHA v3 Enterprise solved through your proxy. */
-export const ReCaptchaV3EnterpriseTask = /*#__PURE__*/ Task.define({
+export const ReCaptchaV3EnterpriseTask = /*#__PURE__*/ Task.defineWithProxy({
   type: "ReCaptchaV3EnterpriseTask",
   kind: "token",
-  proxy: "required",
   input: enterpriseInput,
   solution: ReCaptchaSolution,
 })
 
 /** reCAPTCHA v3 Enterprise solved through CapSolver's proxies. */
-export const ReCaptchaV3EnterpriseTaskProxyLess = /*#__PURE__*/ Task.define({
+export const ReCaptchaV3EnterpriseTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "ReCaptchaV3EnterpriseTaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   proxiedVariant: "ReCaptchaV3EnterpriseTask",
   input: enterpriseInput,
   solution: ReCaptchaSolution,

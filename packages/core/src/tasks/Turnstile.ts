@@ -10,10 +10,9 @@ import * as Task from "../Task.ts"
 import { lenient, NonEmptyString } from "./Fields.ts"
 
 /** Cloudflare Turnstile, solved through CapSolver's proxies (no proxied variant exists). */
-export const AntiTurnstileTaskProxyLess = /*#__PURE__*/ Task.define({
+export const AntiTurnstileTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "AntiTurnstileTaskProxyLess",
   kind: "token",
-  proxy: "forbidden",
   input: /*#__PURE__*/ Schema.Struct({
     websiteURL: NonEmptyString,
     websiteKey: NonEmptyString,

@@ -36,10 +36,9 @@ const Rect = /*#__PURE__*/ Schema.Struct({
 })
 
 /** Measures a slider distance, a rotation angle or object boxes in an image. */
-export const VisionEngine = /*#__PURE__*/ Task.define({
+export const VisionEngine = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "VisionEngine",
   kind: "recognition",
-  proxy: "forbidden",
   input: /*#__PURE__*/ Schema.Struct({
     module: /*#__PURE__*/ Schema.Literals(["slider_1", "rotate_1", "rotate_2", "shein"]),
     image: Base64,
