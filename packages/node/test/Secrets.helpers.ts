@@ -36,6 +36,7 @@ export const createKinds = [
   "huge-echo",
   "drop",
   "status-echo",
+  "status-echo-offset",
   "code-echo",
 ] as const
 export const pollKinds = [
@@ -44,6 +45,7 @@ export const pollKinds = [
   "truncated-echo",
   "solution-echo",
   "status-echo",
+  "status-echo-offset",
   "huge-echo",
   "hang",
 ] as const
@@ -84,6 +86,9 @@ const hostileAnswer = (kind: string, echo: string, taskId: string | undefined): 
       return { status: 200, body: JSON.stringify({ errorId: 0, taskId, echo: echo.repeat(8_000) }) }
     case "status-echo":
       return json({ errorId: 0, taskId: taskId ?? "gw-status", status: echo })
+    case "status-echo-offset":
+      // Placed so that a 64-character excerpt of the status ends inside the key.
+      return json({ errorId: 0, taskId: taskId ?? "gw-status", status: `${"p".repeat(34)}${echo}` })
     case "code-echo":
       return json({ errorId: 1, errorCode: { echo }, errorDescription: [echo] }, 400)
     case "solution-echo":

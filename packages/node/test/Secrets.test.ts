@@ -385,6 +385,7 @@ describe("example CLI", () => {
         runCli(solve(KEY, "gw-create-status-echo")),
         runCli(solve(KEY, "gw-poll-solution-echo", "--json")),
         runCli(solve(KEY, "gw-poll-status-echo", "--timeout", "2")),
+        runCli(solve(KEY, "gw-poll-status-echo-offset", "--timeout", "2")),
         runCli(["balance", "--api-key", WRONG_KEY, "--base-url", baseUrl]),
       ])
       for (const run of runs) {
