@@ -1,0 +1,76 @@
+/**
+ * Bundle size of the browser adapter for a realistic page: create a client, solve one token task. Bundled by
+ * esbuild (`--bundle --minify --format=esm --platform=browser`) from the built packages, gzipped at level 9.
+ * Deterministic: the same sources give the same bytes, so the budget is checked in CI (test/bundle-size.test.ts).
+ */
+import { fileURLToPath } from "node:url"
+import { gzipSync } from "node:zlib"
+import { Catalogue } from "@solvekit/core"
+import * as esbuild from "esbuild"
+
+/** The CI budget for the realistic entry, gzip bytes. */
+export const BUDGET_GZIP_BYTES = 40 * 1024
+
+/** The task type the entry uses. */
+export const USED_TASK_TYPE = "ReCaptchaV2TaskProxyLess"
+
+export const ENTRY_SOURCE = `import { createClient, ReCaptchaV2TaskProxyLess } from "@solvekit/browser"
+
+const client = createClient({ relayUrl: "/captcha" })
+const { solution } = await client.solve(
+  ReCaptchaV2TaskProxyLess({ websiteURL: location.href, websiteKey: "6Le-wvkSAAAAAPBMRTvw0Q4Muexq9bi0DJwx_mJ-" }),
+)
+document.querySelector("#g-recaptcha-response")?.setAttribute("value", solution.gRecaptchaResponse)
+`
+
+export interface BundleFigures {
+  readonly rawBytes: number
+  readonly minifiedBytes: number
+  readonly gzipBytes: number
+  /** Catalogue task types whose exact name appears in the minified bundle. */
+  readonly taskTypesInBundle: ReadonlyArray<string>
+  /** Catalogue task types defined in other modules than the used one that made it into the bundle. */
+  readonly foreignTaskTypes: ReadonlyArray<string>
+  readonly catalogueSize: number
+}
+
+// Resolve @solvekit/browser from this package (the source and the built file sit at the same depth).
+const resolveDir = fileURLToPath(new URL("..", import.meta.url))
+
+const bundle = async (minify: boolean): Promise<Uint8Array> => {
+  const result = await esbuild.build({
+    stdin: { contents: ENTRY_SOURCE, resolveDir, sourcefile: "entry.js", loader: "js" },
+    bundle: true,
+    minify,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  })
+  const output = result.outputFiles[0]
+  if (output === undefined) throw new Error("esbuild produced no output")
+  return output.contents
+}
+
+const containsLiteral = (code: string, name: string): boolean => new RegExp(`["'\`]${name}["'\`]`).test(code)
+
+/** The reCAPTCHA v2 module defines these siblings of the used type (the used type names its proxied variant). */
+const sameModule = (type: string): boolean =>
+  type.startsWith("ReCaptchaV2") && !type.includes("Classification")
+
+export const measureBundle = async (): Promise<BundleFigures> => {
+  const raw = await bundle(false)
+  const minified = await bundle(true)
+  const code = new TextDecoder().decode(minified)
+  const types = Catalogue.all.map((definition) => definition.type)
+  const taskTypesInBundle = types.filter((type) => containsLiteral(code, type))
+  return {
+    rawBytes: raw.byteLength,
+    minifiedBytes: minified.byteLength,
+    gzipBytes: gzipSync(minified, { level: 9 }).byteLength,
+    taskTypesInBundle,
+    foreignTaskTypes: taskTypesInBundle.filter((type) => !sameModule(type)),
+    catalogueSize: types.length,
+  }
+}

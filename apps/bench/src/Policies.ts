@@ -1,0 +1,40 @@
+/**
+ * The polling policies compared by the benchmark. The learned policy lives in core's `AdaptivePolicy` module;
+ * until core's public index exports it, it is loaded from core's build output.
+ */
+import { Policy, type PollPolicy } from "@solvekit/core"
+import * as AdaptivePolicy from "../../../packages/core/dist/AdaptivePolicy.js"
+
+export { AdaptivePolicy }
+
+export interface PolicyUnderTest {
+  /** Short label used in the report. */
+  readonly label: string
+  readonly description: string
+  /** A fresh policy (policies may keep state: one per run). */
+  readonly make: () => PollPolicy
+}
+
+export const fixed3s: PolicyUnderTest = {
+  label: "fixed 3 s",
+  description: "a plain fixed 3-second poll, first query at 3 s (the provider's advice)",
+  make: () => Policy.fixed("3 seconds"),
+}
+
+export const currentDefault: PolicyUnderTest = {
+  label: "default today",
+  description: "core's `Policy.defaultPolicy` (first query at 1.5 s, then every 3 s)",
+  make: () => Policy.defaultPolicy,
+}
+
+export const simpleAdaptive: PolicyUnderTest = {
+  label: "Policy.adaptive",
+  description: "core's `Policy.adaptive()` (first query at the learned median, then every 3 s)",
+  make: () => Policy.adaptive(),
+}
+
+export const learned: PolicyUnderTest = {
+  label: "AdaptivePolicy",
+  description: "core's `AdaptivePolicy.make()` (learned first query and gap per task type; proposed default)",
+  make: () => AdaptivePolicy.make(),
+}
