@@ -23,7 +23,8 @@ import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
-import * as Stream from "effect/Stream"
+import * as Scope from "effect/Scope"
+import * as Batch from "./Batch.ts"
 import type { ClientOptions, ResolveOptions } from "./ClientConfig.ts"
 import {
   AbortedError,
@@ -38,7 +39,7 @@ import type { KyTransportOptions } from "./KyTransport.ts"
 import type { CreatedTask, FeedbackOptions, Solved } from "./Lifecycle.ts"
 import type { PollPolicy } from "./Policy.ts"
 import type { Balance, FeedbackResult } from "./Protocol.ts"
-import { SolveKit, type TaskHandle, type WaitSolution } from "./SolveKit.ts"
+import { DEFAULT_BATCH_CONCURRENCY, SolveKit, type TaskHandle, type WaitSolution } from "./SolveKit.ts"
 import type { AnyTaskDefinition, AnyTaskRequest, SolutionOf } from "./Task.ts"
 
 /** Options every Promise call accepts. */
@@ -118,19 +119,14 @@ const tracker = (initial?: string) => {
   return { listen, current: () => taskId }
 }
 
-const fromAsync = <R>(tasks: Iterable<R> | AsyncIterable<R>): Stream.Stream<R> =>
-  Symbol.asyncIterator in tasks
-    ? Stream.fromAsyncIterable(tasks as AsyncIterable<R>, (error) => error).pipe(Stream.orDie)
-    : Stream.fromIterable(tasks as Iterable<R>, { chunkSize: 1 })
-
-const toSettled = <R extends AnyTaskRequest>(entry: {
-  readonly index: number
-  readonly task: R
-  readonly result: Result.Result<Solved<SolutionOf<R>>, SolveError>
-}): Settled<R> =>
-  Result.isSuccess(entry.result)
-    ? { status: "fulfilled", index: entry.index, task: entry.task, value: entry.result.success }
-    : { status: "rejected", index: entry.index, task: entry.task, reason: entry.result.failure }
+const toSettled = <R extends AnyTaskRequest>(
+  index: number,
+  task: R,
+  result: Result.Result<Solved<SolutionOf<R>>, SolveError>,
+): Settled<R> =>
+  Result.isSuccess(result)
+    ? { status: "fulfilled", index, task, value: result.success }
+    : { status: "rejected", index, task, reason: result.failure }
 
 export class PromiseClient implements SolveKitClient {
   readonly #runtime: ManagedRuntime.ManagedRuntime<SolveKit, ConfigurationError>
@@ -221,20 +217,17 @@ export class PromiseClient implements SolveKitClient {
     )
   }
 
-  #batch<R extends AnyTaskRequest>(tasks: Iterable<R> | AsyncIterable<R>, options: PromiseSolveAllOptions) {
+  /** Starts a batch in `scope` (see `Batch.ts`) and returns its reader. */
+  #batch<R extends AnyTaskRequest>(
+    scope: Scope.Scope,
+    tasks: Iterable<R> | AsyncIterable<R>,
+    options: PromiseSolveAllOptions,
+  ) {
     const onEvent = this.#withClientListeners(options.onEvent)
-    return Stream.unwrap(
-      SolveKit.use((kit) =>
-        Effect.succeed(
-          kit
-            .solveAll(fromAsync(tasks), {
-              concurrency: options.concurrency,
-              timeout: options.timeout,
-              policy: options.policy,
-              onEvent,
-            })
-            .pipe(Stream.map(toSettled)),
-        ),
+    const solveOptions = { timeout: options.timeout, policy: options.policy, onEvent }
+    return SolveKit.use((kit) =>
+      Batch.start(scope, tasks, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, (task: R, index) =>
+        Effect.map(Effect.result(kit.solve(task, solveOptions)), (result) => toSettled(index, task, result)),
       ),
     )
   }
@@ -244,9 +237,23 @@ export class PromiseClient implements SolveKitClient {
     options: PromiseSolveAllOptions = {},
   ): Promise<Array<Settled<R>>> {
     return this.#run(
-      Effect.map(Stream.runCollect(this.#batch(tasks, options)), (entries) =>
-        [...entries].sort((a, b) => a.index - b.index),
-      ),
+      Effect.scopedWith((scope) =>
+        Effect.flatMap(this.#batch(scope, tasks, options), (read) => {
+          const settled: Array<Settled<R>> = []
+          let done = false
+          return Effect.as(
+            Effect.whileLoop({
+              while: () => !done,
+              body: () => read,
+              step: (entries) => {
+                if (entries === undefined) done = true
+                else settled.push(...entries)
+              },
+            }),
+            settled,
+          )
+        }),
+      ).pipe(Effect.map((settled) => settled.sort((a, b) => a.index - b.index))),
       options.signal,
     )
   }
@@ -255,33 +262,17 @@ export class PromiseClient implements SolveKitClient {
     tasks: Iterable<R> | AsyncIterable<R>,
     options: PromiseSolveAllOptions = {},
   ): AsyncGenerator<Settled<R>, void, undefined> {
-    const iterable = await this.#run(
-      Stream.toAsyncIterableEffect(this.#batch(tasks, options)),
-      options.signal,
-    )
-    const iterator = iterable[Symbol.asyncIterator]()
-    const signal = options.signal
-    let onAbort: (() => void) | undefined
-    const aborted =
-      signal === undefined
-        ? undefined
-        : new Promise<never>((_, reject) => {
-            onAbort = () => reject(new AbortedError({ reason: signal.reason }))
-            if (signal.aborted) onAbort()
-            else signal.addEventListener("abort", onAbort, { once: true })
-          })
-    aborted?.catch(() => undefined)
+    // The batch outlives each read: its scope is closed when the iteration ends, however it ends.
+    const scope = await this.#run(Scope.make(), options.signal)
     try {
+      const read = await this.#run(this.#batch(scope, tasks, options), options.signal)
       for (;;) {
-        const next = await (aborted === undefined
-          ? iterator.next()
-          : Promise.race([iterator.next(), aborted]))
-        if (next.done) return
-        yield next.value
+        const entries = await this.#run(read, options.signal)
+        if (entries === undefined) return
+        yield* entries
       }
     } finally {
-      if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort)
-      await iterator.return?.()
+      await this.#runtime.runPromise(Scope.close(scope, Exit.void)).catch(() => undefined)
     }
   }
 

@@ -15,13 +15,17 @@
  *
  * @since 0.1.0
  */
+import type { NonEmptyReadonlyArray } from "effect/Array"
+import * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Queue from "effect/Queue"
 import type * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
+import * as Batch from "./Batch.ts"
 import {
   ClientConfig,
   type ClientConfigShape,
@@ -33,6 +37,7 @@ import type { ConfigurationError, CreateTaskError, RequestError, SolveError, Wai
 import type { LifecycleEvent } from "./Events.ts"
 import * as KyTransport from "./KyTransport.ts"
 import * as Lifecycle from "./Lifecycle.ts"
+import * as Mailbox from "./Mailbox.ts"
 import type { Balance, FeedbackResult } from "./Protocol.ts"
 import * as Task from "./Task.ts"
 import { Transport } from "./Transport.ts"
@@ -66,6 +71,24 @@ export interface SolveAllEntry<R extends Task.AnyTaskRequest> {
 }
 
 export const DEFAULT_BATCH_CONCURRENCY = 16
+
+/** Events kept for a slow `events` subscriber before the oldest are dropped. */
+const EVENT_BUFFER_SIZE = 4096
+
+/**
+ * A stream over a reader started when the stream runs (its fibers and listeners live in the run's scope).
+ * Built from a channel directly: `Stream.callback` and `Stream.mapEffect` bring Effect's Queue machinery.
+ */
+const fromReader = <A>(
+  start: (scope: Scope.Scope) => Effect.Effect<Effect.Effect<NonEmptyReadonlyArray<A> | undefined>>,
+): Stream.Stream<A> =>
+  Stream.fromChannel(
+    Channel.fromTransform((_, scope) =>
+      Effect.map(start(scope), (read) =>
+        Effect.flatMap(read, (chunk) => (chunk === undefined ? Cause.done() : Effect.succeed(chunk))),
+      ),
+    ),
+  )
 
 export interface SolveKitService {
   /** The client's resolved configuration (the key stays `Redacted`). */
@@ -165,19 +188,18 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
           }),
       }
       // Sliding buffer: a slow consumer loses old events instead of slowing the solves down.
-      const events = Stream.callback<LifecycleEvent>(
-        (queue) =>
-          Effect.acquireRelease(
-            Effect.sync(() => {
-              const listener = (event: LifecycleEvent) => {
-                Queue.offerUnsafe(queue, event)
-              }
-              listeners.add(listener)
-              return listener
-            }),
-            (listener) => Effect.sync(() => listeners.delete(listener)),
-          ),
-        { bufferSize: 4096, strategy: "sliding" },
+      const events = fromReader<LifecycleEvent>((scope) =>
+        Effect.suspend(() => {
+          const mailbox = Mailbox.make<LifecycleEvent>(EVENT_BUFFER_SIZE)
+          listeners.add(mailbox.offer)
+          return Effect.as(
+            Scope.addFinalizer(
+              scope,
+              Effect.sync(() => listeners.delete(mailbox.offer)),
+            ),
+            mailbox.take,
+          )
+        }),
       )
       const solve = <R extends Task.AnyTaskRequest>(task: R, options?: Lifecycle.SolveOptions) =>
         Lifecycle.solve(env, codecOf(task), options)
@@ -196,23 +218,15 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
       const solveAll = <R extends Task.AnyTaskRequest>(
         tasks: Iterable<R> | Stream.Stream<R>,
         options: SolveAllOptions = {},
-      ): Stream.Stream<SolveAllEntry<R>> => {
-        // chunkSize 1: the input is pulled one task at a time as slots free up (backpressure on lazy iterables).
-        const source: Stream.Stream<R> = Stream.isStream(tasks)
-          ? tasks
-          : Stream.fromIterable(tasks, { chunkSize: 1 })
-        const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY))
-        return source.pipe(
-          Stream.mapEffect(
-            (task, index) =>
-              Effect.map(
-                Effect.result(solve(task, options)),
-                (result): SolveAllEntry<R> => ({ index, task, result }),
-              ),
-            { concurrency, unordered: true },
+      ): Stream.Stream<SolveAllEntry<R>> =>
+        fromReader((scope) =>
+          Batch.start(scope, tasks, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, (task, index) =>
+            Effect.map(
+              Effect.result(solve(task, options)),
+              (result): SolveAllEntry<R> => ({ index, task, result }),
+            ),
           ),
         )
-      }
       return SolveKit.of({
         config,
         solve,
