@@ -319,18 +319,19 @@ const guard =
   (u: unknown): u is E =>
     branded(u) && u._tag === tag
 
-export const isApiError = guard<ApiError>("ApiError")
-export const isTransportError = guard<TransportError>("TransportError")
-export const isDecodeError = guard<DecodeError>("DecodeError")
-export const isInvalidTaskError = guard<InvalidTaskError>("InvalidTaskError")
-export const isTaskTimeoutError = guard<TaskTimeoutError>("TaskTimeoutError")
-export const isPollBudgetExhaustedError = guard<PollBudgetExhaustedError>("PollBudgetExhaustedError")
-export const isTaskDeadlineError = guard<TaskDeadlineError>("TaskDeadlineError")
-export const isCreateTaskOutcomeUnknownError = guard<CreateTaskOutcomeUnknownError>(
+export const isApiError = /*#__PURE__*/ guard<ApiError>("ApiError")
+export const isTransportError = /*#__PURE__*/ guard<TransportError>("TransportError")
+export const isDecodeError = /*#__PURE__*/ guard<DecodeError>("DecodeError")
+export const isInvalidTaskError = /*#__PURE__*/ guard<InvalidTaskError>("InvalidTaskError")
+export const isTaskTimeoutError = /*#__PURE__*/ guard<TaskTimeoutError>("TaskTimeoutError")
+export const isPollBudgetExhaustedError =
+  /*#__PURE__*/ guard<PollBudgetExhaustedError>("PollBudgetExhaustedError")
+export const isTaskDeadlineError = /*#__PURE__*/ guard<TaskDeadlineError>("TaskDeadlineError")
+export const isCreateTaskOutcomeUnknownError = /*#__PURE__*/ guard<CreateTaskOutcomeUnknownError>(
   "CreateTaskOutcomeUnknownError",
 )
-export const isAbortedError = guard<AbortedError>("AbortedError")
-export const isConfigurationError = guard<ConfigurationError>("ConfigurationError")
+export const isAbortedError = /*#__PURE__*/ guard<AbortedError>("AbortedError")
+export const isConfigurationError = /*#__PURE__*/ guard<ConfigurationError>("ConfigurationError")
 
 /** The taskId an error refers to, if any. */
 export const taskIdOf = (u: unknown): string | undefined => {

@@ -692,23 +692,43 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
     )
   })
 
-/** createTask → (already answered? done) → poll → decode. */
-export const solve = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: SolveOptions = {}) =>
+/**
+ * createTask (or getToken) → already answered? done → else poll → decode: the body of `solve` and `getToken`.
+ */
+const createThenPoll = <S>(
+  env: LifecycleEnv,
+  codec: TaskCodec<S>,
+  options: CallOptions,
+  endpoint: "createTask" | "getToken",
+) =>
   withCallFrame(
     env,
-    { taskType: codec.taskType, timeout: options.timeout, onEvent: options.onEvent, span: "solvekit.solve" },
+    {
+      taskType: codec.taskType,
+      timeout: options.timeout,
+      onEvent: options.onEvent,
+      span: endpoint === "getToken" ? "solvekit.getToken" : "solvekit.solve",
+    },
     ({ startedAt, progress, emit }) =>
       Effect.gen(function* () {
-        const created = yield* createTask(env, codec)
+        if (endpoint === "getToken" && env.config.provider.endpoints.getToken === undefined) {
+          return yield* new ApiError({
+            reason: "UnsupportedTask",
+            errorCode: "",
+            errorDescription: `${env.config.provider.name} has no getToken endpoint`,
+            httpStatus: 0,
+            endpoint: "getToken",
+          })
+        }
+        const created = yield* createTask(env, codec, endpoint)
         progress.taskId = created.taskId
-        const ready = created.solution !== undefined
         yield* emit({
           _tag: "Created",
           taskType: codec.taskType,
           taskId: created.taskId,
           queries: 0,
           elapsedMs: 0,
-          ready,
+          ready: created.solution !== undefined,
         })
         if (created.solution !== undefined) {
           const now = yield* Clock.currentTimeMillis
@@ -719,6 +739,7 @@ export const solve = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: SolveO
             elapsedMs: now - startedAt,
           }
         }
+        // getToken: lenient, a provider that answers it asynchronously is polled like any task.
         const solution = yield* poll(env, {
           codec,
           taskId: created.taskId,
@@ -733,6 +754,10 @@ export const solve = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: SolveO
         return { taskId: created.taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
       }),
   )
+
+/** createTask → (already answered? done) → poll → decode. */
+export const solve = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: SolveOptions = {}) =>
+  createThenPoll(env, codec, options, "createTask")
 
 /** Waits for a task created earlier (by this process or another), inside the same limits as `solve`. */
 export const waitForResult = <S>(
@@ -770,59 +795,7 @@ export const waitForResult = <S>(
 
 /** The one-shot getToken call (reCAPTCHA at CapSolver). Like createTask, never re-sent blindly. */
 export const getToken = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: CallOptions = {}) =>
-  withCallFrame(
-    env,
-    {
-      taskType: codec.taskType,
-      timeout: options.timeout,
-      onEvent: options.onEvent,
-      span: "solvekit.getToken",
-    },
-    ({ startedAt, progress, emit }) =>
-      Effect.gen(function* () {
-        if (env.config.provider.endpoints.getToken === undefined) {
-          return yield* new ApiError({
-            reason: "UnsupportedTask",
-            errorCode: "",
-            errorDescription: `${env.config.provider.name} has no getToken endpoint`,
-            httpStatus: 0,
-            endpoint: "getToken",
-          })
-        }
-        const created = yield* createTask(env, codec, "getToken")
-        progress.taskId = created.taskId
-        yield* emit({
-          _tag: "Created",
-          taskType: codec.taskType,
-          taskId: created.taskId,
-          queries: 0,
-          elapsedMs: 0,
-          ready: created.solution !== undefined,
-        })
-        if (created.solution !== undefined) {
-          const now = yield* Clock.currentTimeMillis
-          return {
-            taskId: created.taskId,
-            solution: created.solution,
-            queries: 0,
-            elapsedMs: now - startedAt,
-          }
-        }
-        // Lenient: a provider that answers getToken asynchronously is polled like any task.
-        const solution = yield* poll(env, {
-          codec,
-          taskId: created.taskId,
-          createdAt: created.createdAt,
-          queriesUsed: 0,
-          policy: options.policy ?? env.config.policy,
-          startedAt,
-          progress,
-          emit,
-        })
-        const now = yield* Clock.currentTimeMillis
-        return { taskId: created.taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
-      }),
-  )
+  createThenPoll(env, codec, options, "getToken")
 
 /** createTask alone (no polling), for callers that collect later with `waitForResult`. */
 export const createOnly = <S>(env: LifecycleEnv, codec: TaskCodec<S>) =>
