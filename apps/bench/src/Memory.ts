@@ -2,11 +2,8 @@
  * Memory: heap and RSS with many solves in flight at once, measured in a fresh child process (with
  * --expose-gc, so each reading follows a full collection) against an emulator in another child process.
  */
-import { execFile } from "node:child_process"
-import { promisify } from "node:util"
+import { runChild } from "./Child.ts"
 import { startEmulator } from "./EmulatorProcess.ts"
-
-const execFileAsync = promisify(execFile)
 
 interface Snapshot {
   readonly heapUsed: number
@@ -41,17 +38,14 @@ export const runMemory = async (tasks = 10_000): Promise<MemoryResult> => {
     taskTimeoutSeconds: 600,
   })
   try {
-    const probe = new URL("./children/MemoryProbe.js", import.meta.url).pathname
-    const run = async (mode: "sdk" | "raw") => {
-      const { stdout } = await execFileAsync(
-        process.execPath,
-        ["--expose-gc", probe, emulator.url, String(tasks), mode],
+    const run = (mode: "sdk" | "raw") =>
+      runChild<{ before: Snapshot; during: Snapshot }>(
+        "MemoryProbe.js",
+        [emulator.url, String(tasks), mode],
         {
-          maxBuffer: 1024 * 1024,
+          nodeFlags: ["--expose-gc"],
         },
       )
-      return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { before: Snapshot; during: Snapshot }
-    }
     const sdk = perTask(tasks, await run("sdk"))
     const raw = perTask(tasks, await run("raw"))
     return { tasks, sdk, raw }

@@ -6,6 +6,7 @@
  */
 import { defaultKey } from "@solvekit/emulator"
 import { createClient, Policy, ReCaptchaV2TaskProxyLess } from "@solvekit/node"
+import { runChild } from "./Child.ts"
 import { startEmulator } from "./EmulatorProcess.ts"
 
 export interface LoopFigures {
@@ -134,3 +135,13 @@ export const runOverhead = async (
     await emulator.stop()
   }
 }
+
+/** `runOverhead` in a fresh process (its own heap; a crash fails this step only). */
+export const runOverheadInChild = (
+  options: { readonly solves?: number; readonly concurrency?: number; readonly warmup?: number } = {},
+): Promise<OverheadResult> =>
+  runChild<OverheadResult>("OverheadProbe.js", [
+    String(options.solves ?? 10_000),
+    String(options.concurrency ?? 32),
+    String(options.warmup ?? 1_000),
+  ])

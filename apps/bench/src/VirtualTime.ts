@@ -143,7 +143,7 @@ export class VirtualTime {
       },
     )
     // Quiet turns required before time moves: a fiber between two steps may need a few turns to reach its sleep.
-    const quietTurns = Number(process.env.QT ?? 3)
+    const quietTurns = 3
     let quiet = 0
     while (!finished) {
       await nextTurn()
