@@ -14,12 +14,15 @@
  *
  * @since 0.1.0
  */
+// Named imports, not the `ClientConfig`/`KyTransport` namespaces: a bundler keeps a whole module behind a
+// namespace re-export (ClientConfig's would bring Effect's Config machinery into the page).
 import {
-  ClientConfig,
+  ClientConfigService,
   type ClientConfigShape,
   type ClientOptions,
   ConfigurationError,
-  KyTransport,
+  makeClientConfig,
+  makeKyTransport,
   makePromiseClient,
   SolveKit,
   type SolveKitClient,
@@ -127,7 +130,7 @@ const resolve = (options: BrowserClientOptions): Effect.Effect<ClientConfigShape
         )
       }
       const url = yield* absoluteRelayUrl(relayUrl)
-      const shape = yield* ClientConfig.make({ ...common, apiKey: RELAY_VALIDATION_KEY, baseUrl: url })
+      const shape = yield* makeClientConfig({ ...common, apiKey: RELAY_VALIDATION_KEY, baseUrl: url })
       return { ...shape, apiKey: Redacted.make("", { label: "apiKey" }) }
     }
     if (apiKey === undefined) {
@@ -135,7 +138,7 @@ const resolve = (options: BrowserClientOptions): Effect.Effect<ClientConfigShape
         "No relay and no key: pass { relayUrl } (your server's solvekit relay; the page holds no key) or { apiKey } (anyone who opens the page can read it).",
       )
     }
-    return yield* ClientConfig.make({ ...common, apiKey, baseUrl })
+    return yield* makeClientConfig({ ...common, apiKey, baseUrl })
   })
 
 const isRelayMode = (options: BrowserClientOptions): boolean => options.relayUrl !== undefined
@@ -148,14 +151,12 @@ const withoutClientKey = (body: unknown): unknown => {
 }
 
 /** The ky transport on the page's fetch; in relay mode, every body leaves without `clientKey`. */
-const transportLayer = (
-  options: BrowserClientOptions,
-): Layer.Layer<Transport, never, ClientConfig.ClientConfig> =>
+const transportLayer = (options: BrowserClientOptions): Layer.Layer<Transport, never, ClientConfigService> =>
   Layer.effect(
     Transport,
     Effect.gen(function* () {
-      const config = yield* ClientConfig.ClientConfig
-      const kyTransport = KyTransport.make({
+      const config = yield* ClientConfigService
+      const kyTransport = makeKyTransport({
         baseUrl: config.baseUrl,
         fetch: options.fetch ?? pageFetch,
         maxBodyBytes: options.maxBodyBytes,
@@ -168,7 +169,7 @@ const transportLayer = (
 
 const layerResolved = (
   options: BrowserClientOptions,
-  config: Layer.Layer<ClientConfig.ClientConfig, ConfigurationError>,
+  config: Layer.Layer<ClientConfigService, ConfigurationError>,
 ): Layer.Layer<SolveKit, ConfigurationError> =>
   SolveKit.layer.pipe(Layer.provide(transportLayer(options)), Layer.provide(config))
 
@@ -185,7 +186,7 @@ const layerResolved = (
  * await Effect.runPromise(program.pipe(Effect.provide(BrowserClient.layer({ relayUrl: "/captcha" }))))
  */
 export const layer = (options: BrowserClientOptions): Layer.Layer<SolveKit, ConfigurationError> =>
-  layerResolved(options, Layer.effect(ClientConfig.ClientConfig, resolve(options)))
+  layerResolved(options, Layer.effect(ClientConfigService, resolve(options)))
 
 /**
  * A Promise client. The options are checked now: a missing, empty or doubled key/relay, or a malformed
@@ -199,5 +200,5 @@ export const layer = (options: BrowserClientOptions): Layer.Layer<SolveKit, Conf
 export const createClient = (options: BrowserClientOptions): SolveKitClient => {
   const resolved = Effect.runSync(Effect.result(resolve(options)))
   if (Result.isFailure(resolved)) throw resolved.failure
-  return makePromiseClient(layerResolved(options, Layer.succeed(ClientConfig.ClientConfig, resolved.success)))
+  return makePromiseClient(layerResolved(options, Layer.succeed(ClientConfigService, resolved.success)))
 }

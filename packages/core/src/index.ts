@@ -10,6 +10,9 @@ export * as Catalogue from "./Catalogue.ts"
 export type { ClientConfigShape, ClientOptions, ResolveOptions } from "./ClientConfig.ts"
 // ===== Configuration =====
 export * as ClientConfig from "./ClientConfig.ts"
+// The same service and constructor by name, for adapters: bundlers (esbuild) keep a whole module behind a
+// namespace re-export, and `ClientConfig.config` would bring Effect's Config machinery into every page.
+export { ClientConfig as ClientConfigService, make as makeClientConfig } from "./ClientConfig.ts"
 // ===== Errors =====
 export {
   AbortedError,
@@ -56,6 +59,7 @@ export type {
 export type { KyTransportOptions } from "./KyTransport.ts"
 // ===== Transport =====
 export * as KyTransport from "./KyTransport.ts"
+export { make as makeKyTransport } from "./KyTransport.ts"
 export type {
   CallOptions,
   CreatedTask,
