@@ -17,8 +17,9 @@
  * provider's advice.
  *
  * What the policy learns from is censored: a completion says the task was ready at the query that saw it, so
- * its ready time lies between the previous query and that one. Each completion is kept as that interval and
- * plans are scored assuming ready times spread evenly inside it. Tasks found by the first query have no
+ * its ready time lies between the previous query (`Completion.lastPendingMs`, or one planned gap earlier when
+ * absent) and that one. Each completion is kept as that interval and plans are scored assuming ready times
+ * spread evenly inside it. Tasks found by the first query have no
  * previous query; their interval is stretched back so that the density just before the first query matches
  * the density just after it, which lets the first query move earlier when tasks get faster.
  *
@@ -73,9 +74,6 @@ export interface AdaptivePolicy extends PollPolicy {
   /** The task types currently tracked, least recently completed first. */
   readonly taskTypes: () => ReadonlyArray<string>
 }
-
-/** A completion may carry the elapsed time of the last query that still saw the task pending. */
-type CompletionWithBounds = Completion & { readonly lastPendingMs?: number | undefined }
 
 interface Schedule {
   readonly firstMs: number
@@ -319,7 +317,7 @@ export const make = (options: AdaptiveOptions = {}): AdaptivePolicy => {
     return Math.max(delay, windowLeft / (remaining + 1))
   }
 
-  const record = (completion: CompletionWithBounds): void => {
+  const record = (completion: Completion): void => {
     if (completion.outcome !== "ready" || completion.queries < 1) return
     // Re-inserting moves the type to the end: the least recently completed type is evicted first.
     const history = historyOf(completion.taskType)
