@@ -9,7 +9,6 @@
  *
  * @since 0.1.0
  */
-import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import {
@@ -198,10 +197,10 @@ const decodeBody = <S extends Schema.Codec<unknown, unknown>>(
         : httpStatusError(ctx, response),
     )
   }
-  const exit = Schema.decodeUnknownExit(schema as never)(json) as Exit.Exit<S["Type"], Schema.SchemaError>
-  if (Exit.isSuccess(exit)) return Result.succeed(exit.value)
+  const decoded = Schema.decodeUnknownResult(schema as Schema.Decoder<S["Type"]>)(json)
+  if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
   if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
-  const issue = exit.cause.reasons.map((r) => (r._tag === "Fail" ? r.error.message : String(r))).join("; ")
+  const issue = decoded.failure.message
   return Result.fail(decodeError(ctx, response, issue || "unexpected shape"))
 }
 
