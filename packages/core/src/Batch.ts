@@ -39,49 +39,53 @@ export const start = <R, A>(
   concurrency: number,
   solve: (task: R, index: number) => Effect.Effect<A>,
 ): Effect.Effect<Effect.Effect<NonEmpty.NonEmptyReadonlyArray<A> | undefined>> =>
-  Effect.map(inputOf(scope, tasks), (next) => {
-    const limit = Math.max(1, Math.floor(concurrency))
-    const output = Mailbox.make<A>()
-    let active = 0 // started and not read yet
-    let exhausted = false
-    let index = 0
-    const launch = (task: R): Effect.Effect<void> => {
-      const position = index++
-      active += 1
-      return Effect.asVoid(
-        Effect.forkIn(
-          Effect.onExit(solve(task, position), (exit) =>
-            Effect.sync(() => {
-              if (Exit.isSuccess(exit)) output.offer(exit.value)
-              else if (!Cause.hasInterruptsOnly(exit.cause)) output.fail(exit.cause)
-            }),
+  Effect.map(
+    Effect.suspend(() => inputOf(scope, tasks)),
+    (next) => {
+      // At least one slot, whatever was passed (NaN included): a batch always makes progress.
+      const limit = Math.max(1, Math.floor(concurrency) || 1)
+      const output = Mailbox.make<A>()
+      let active = 0 // started and not read yet
+      let exhausted = false
+      let index = 0
+      const launch = (task: R): Effect.Effect<void> => {
+        const position = index++
+        active += 1
+        return Effect.asVoid(
+          Effect.forkIn(
+            Effect.onExit(solve(task, position), (exit) =>
+              Effect.sync(() => {
+                if (Exit.isSuccess(exit)) output.offer(exit.value)
+                else if (!Cause.hasInterruptsOnly(exit.cause)) output.fail(exit.cause)
+              }),
+            ),
+            scope,
           ),
-          scope,
+        )
+      }
+      const topUp = Effect.whileLoop({
+        while: () => !exhausted && active < limit,
+        body: () =>
+          Effect.flatMap(next, (pulled) => {
+            if (pulled !== undefined) return launch(pulled.task)
+            exhausted = true
+            return Effect.void
+          }),
+        step: () => undefined,
+      })
+      return Effect.andThen(
+        topUp,
+        Effect.suspend(() =>
+          exhausted && active === 0
+            ? Effect.succeed(undefined)
+            : Effect.map(output.take, (entries) => {
+                active -= entries.length
+                return entries
+              }),
         ),
       )
-    }
-    const topUp = Effect.whileLoop({
-      while: () => !exhausted && active < limit,
-      body: () =>
-        Effect.flatMap(next, (pulled) => {
-          if (pulled !== undefined) return launch(pulled.task)
-          exhausted = true
-          return Effect.void
-        }),
-      step: () => undefined,
-    })
-    return Effect.andThen(
-      topUp,
-      Effect.suspend(() =>
-        exhausted && active === 0
-          ? Effect.succeed(undefined)
-          : Effect.map(output.take, (entries) => {
-              active -= entries.length
-              return entries
-            }),
-      ),
-    )
-  })
+    },
+  )
 
 const inputOf = <R>(scope: Scope.Scope, tasks: BatchInput<R>): Effect.Effect<NextTask<R>> => {
   if (Stream.isStream(tasks)) return fromStream(scope, tasks)
