@@ -300,7 +300,11 @@ export const interpretTaskAnswer = (
           )
         default:
           return Result.fail(
-            decodeError(ctx, response, `unknown task status ${JSON.stringify(excerptOf(status, 64))}`),
+            decodeError(
+              ctx,
+              response,
+              `unknown task status ${JSON.stringify(excerptOf(scrub(status, ctx.secrets), 64))}`,
+            ),
           )
       }
     },
