@@ -19,6 +19,9 @@ export default defineConfig({
   optimizeDeps: { exclude: ["effect", "ky"] },
   test: {
     include: ["test/**/*.test.ts"],
+    // Liveness bounds, not speed checks: CI shares 2 cores between every package's suite.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     // Node side: the emulator (with CORS) and a relay in front of it; their URLs reach the page via `inject`.
     globalSetup: ["test/support/globalSetup.ts"],
     reporters: ["default", "json"],
