@@ -360,9 +360,12 @@ const decodeSolutionOf = <S>(
     new DecodeError({
       endpoint,
       excerpt,
-      issue: scrubSecrets(
-        `solution does not match ${codec.taskType}${field}: ${decoded.failure.message}`,
-        secretsOf(env),
+      // Bounded and detached: the field path comes from the answer's keys, which a server chooses.
+      issue: excerptOf(
+        scrubSecrets(
+          `solution does not match ${codec.taskType}${field}: ${decoded.failure.message}`,
+          secretsOf(env),
+        ),
       ),
       taskId,
     }),

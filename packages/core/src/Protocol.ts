@@ -230,7 +230,8 @@ const apiError = (
 ) =>
   new ApiError({
     reason: errorCode === "" ? reasonFromStatus(response.status, fallback) : ctx.provider.classify(errorCode),
-    errorCode,
+    // Classified whole, kept bounded: a hostile server can put megabytes (or the echoed key) in the code.
+    errorCode: excerptOf(scrub(errorCode, ctx.secrets), 128),
     errorDescription: excerptOf(scrub(errorDescription, ctx.secrets)),
     httpStatus: response.status,
     endpoint: ctx.endpoint,
