@@ -129,19 +129,27 @@ export interface SolveKitService {
   readonly events: Stream.Stream<LifecycleEvent>
 }
 
-/** The lifecycle's view of a catalogue request. A non-request is reported by validation, not thrown. */
+/**
+ * The lifecycle's view of a catalogue request. Never throws: a non-request (including a Proxy or an object
+ * whose getters throw) is reported by validation as an `InvalidTaskError`.
+ */
 export const codecOf = <R extends Task.AnyTaskRequest>(
   request: R,
 ): Lifecycle.TaskCodec<Task.SolutionOf<R>> => {
-  const isRequest = Task.isTaskRequest(request)
-  const taskType = isRequest
-    ? request.definition.type
-    : typeof (request as { type?: unknown })?.type === "string"
-      ? String((request as { type: string }).type)
-      : "unknown"
+  let taskType = Task.typeOfRequest(request, "unknown")
+  let kind: Lifecycle.TaskCodec<unknown>["kind"] = "unknown"
+  if (Task.isTaskRequest(request)) {
+    try {
+      const definition = request.definition
+      taskType = String(definition.type)
+      kind = definition.kind
+    } catch {
+      // A definition that cannot be read fails validation below; keep the names gathered so far.
+    }
+  }
   return {
     taskType,
-    kind: isRequest ? request.definition.kind : "unknown",
+    kind,
     validate: () => Task.validate(request),
     decodeSolution: (raw) => Task.decodeSolution(request, raw),
   }

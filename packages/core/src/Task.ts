@@ -490,18 +490,41 @@ export const raw = (
   return definition(payload)
 }
 
-/** Whether `u` is a request built by a definition or by {@link raw}. */
+/**
+ * Reads `read(u)`, or `fallback` when reading throws: a "task" can be a Proxy or carry getters that throw,
+ * and such a value is simply not a request.
+ */
+const guarded = <A>(read: () => A, fallback: A): A => {
+  try {
+    return read()
+  } catch {
+    return fallback
+  }
+}
+
+/** Whether `u` is a request built by a definition or by {@link raw}. Never throws. */
 export const isTaskRequest = (u: unknown): u is AnyTaskRequest =>
-  isRecord(u) &&
-  typeof u.type === "string" &&
-  typeof u.definition === "function" &&
-  typeof (u.definition as Partial<AnyTaskDefinition>).validateInput === "function"
+  guarded(
+    () =>
+      isRecord(u) &&
+      typeof u.type === "string" &&
+      typeof u.definition === "function" &&
+      typeof (u.definition as Partial<AnyTaskDefinition>).validateInput === "function",
+    false,
+  )
+
+/** The type a request or a request-like value names, or `fallback`. Never throws. */
+export const typeOfRequest = (u: unknown, fallback = ""): string =>
+  guarded(() => {
+    const type = isRecord(u) ? u.type : undefined
+    return typeof type === "string" ? type : fallback
+  }, fallback)
 
 const notARequest = (u: unknown): TaskIssue => {
   const message =
     "is not a task request: build one with a definition such as ReCaptchaV2TaskProxyLess({ ... }), or with Task.raw(type, payload)"
   return {
-    taskType: isRecord(u) && typeof u.type === "string" ? u.type : "",
+    taskType: typeOfRequest(u),
     field: "",
     message,
     issues: [{ field: "", message }],
@@ -523,15 +546,17 @@ const unreadable = (error: unknown): ReadonlyArray<FieldIssue> => [
  */
 export const validate = (request: AnyTaskRequest): Result.Result<WireTask, TaskIssue> => {
   if (!isTaskRequest(request)) return Result.fail(notARequest(request))
-  const definition = request.definition
+  let taskType = ""
   let result: Result.Result<WireTask, ReadonlyArray<FieldIssue>>
   try {
+    const definition = request.definition
+    taskType = definition.type
     result = definition.validateInput(request.input)
   } catch (error) {
     // getters and proxies on hand-made input objects can throw; that is still an invalid task
     result = Result.fail(unreadable(error))
   }
-  return Result.mapError(result, (issues) => toTaskLevel(definition.type, issues))
+  return Result.mapError(result, (issues) => toTaskLevel(taskType, issues))
 }
 
 /**
@@ -543,9 +568,11 @@ export const decodeSolution = <R extends AnyTaskRequest>(
   solution: unknown,
 ): Result.Result<SolutionOf<R>, SolutionIssue> => {
   if (!isTaskRequest(request)) return Result.fail(notARequest(request))
-  const definition = request.definition
+  let taskType = ""
   let issues: ReadonlyArray<FieldIssue>
   try {
+    const definition = request.definition
+    taskType = definition.type
     const decoded = Schema.decodeUnknownResult(definition.solutionSchema)(solution, { errors: "all" })
     if (Result.isSuccess(decoded)) return Result.succeed(decoded.success as SolutionOf<R>)
     issues = fieldIssues(decoded.failure.issue)
@@ -553,6 +580,6 @@ export const decodeSolution = <R extends AnyTaskRequest>(
     issues = unreadable(error)
   }
   return Result.fail(
-    toTaskLevel(definition.type, issues.length > 0 ? issues : [{ field: "", message: "is not valid" }]),
+    toTaskLevel(taskType, issues.length > 0 ? issues : [{ field: "", message: "is not valid" }]),
   )
 }
