@@ -32,10 +32,15 @@ describe("token task lifecycle", () => {
   })
 
   it("with the real clock and a large timeScale, a 30-second solve is ready within real milliseconds", async () => {
-    const { post } = await served({ timeScale: 3000, solveTime: { kind: "fixed", seconds: 30 } })
+    // A long result window: on a loaded machine the polls below must not outlive a 100 ms (scaled) window.
+    const { post } = await served({
+      timeScale: 3000,
+      solveTime: { kind: "fixed", seconds: 30 },
+      taskTtlSeconds: 3_000_000,
+    })
     const taskId = await create(post)
     let status: unknown
-    for (let attempt = 0; attempt < 50 && status !== "ready"; attempt++) {
+    for (let attempt = 0; attempt < 400 && status !== "ready"; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 5))
       status = (await poll(post, taskId)).body.status
     }
