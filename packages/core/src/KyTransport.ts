@@ -128,8 +128,14 @@ export const make = (options: KyTransportOptions): Transport["Service"] => {
   const post = (endpoint: string, body: unknown): Effect.Effect<TransportResponse, TransportError> =>
     Effect.gen(function* () {
       const path = endpoint.replace(/^\/+/, "")
+      // Encoded before fetching: a body that cannot be encoded was certainly not sent.
+      const encoded = yield* Effect.try({
+        try: () => encodeBody(body),
+        catch: (cause) =>
+          new TransportError({ endpoint, kind: "Network", requestSent: false, cause: sanitizeCause(cause) }),
+      })
       const response = yield* Effect.tryPromise({
-        try: (signal) => http.post(path, { body: encodeBody(body), signal }),
+        try: (signal) => http.post(path, { body: encoded, signal }),
         catch: (cause) =>
           new TransportError({
             endpoint,

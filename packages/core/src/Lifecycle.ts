@@ -45,7 +45,7 @@ import type { EventListener, LifecycleEvent } from "./Events.ts"
 import * as Policy from "./Policy.ts"
 import * as Protocol from "./Protocol.ts"
 import type { ProviderEndpoints } from "./Provider.ts"
-import type { Transport, TransportResponse } from "./Transport.ts"
+import { encodeIssue, type Transport, type TransportResponse } from "./Transport.ts"
 
 // ===== Types =====
 
@@ -335,6 +335,12 @@ const wireTaskOf = <S>(env: LifecycleEnv, codec: TaskCodec<S>) => {
     )
   }
   const wire = validated.success
+  // A task JSON cannot carry (BigInt, cycle, throwing toJSON, absurd nesting) is refused here, before the
+  // transport: failing there would look like a createTask of unknown outcome although nothing left.
+  const unsendable = encodeIssue(wire)
+  if (unsendable !== undefined) {
+    return Effect.fail(new InvalidTaskError({ taskType: codec.taskType, field: "", issue: unsendable }))
+  }
   return Effect.succeed({ ...wire, type: env.config.provider.taskTypeName(wire.type) })
 }
 

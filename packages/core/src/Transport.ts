@@ -11,7 +11,8 @@
  * - abort the in-flight request when the Effect is interrupted;
  * - refuse bodies above the size limit with `kind: "BodyTooLarge"` without reading them whole;
  * - serialise the body with `encodeBody`, which unwraps `Redacted` values (the API key travels redacted
- *   until this last step).
+ *   until this last step), before sending anything: a body that cannot be encoded fails with
+ *   `requestSent: false`.
  *
  * @since 0.1.0
  */
@@ -42,6 +43,42 @@ export const encodeBody = (body: unknown): string =>
     const original = key === "" ? body : this[key]
     return Redacted.isRedacted(original) ? Redacted.value(original) : value
   })
+
+/** Deepest nesting a request body may have. Real tasks nest a few levels; this bounds the encoder's recursion. */
+export const MAX_BODY_DEPTH = 64
+
+class Unencodable extends Error {}
+
+const atKey = (key: string): string => (key === "" ? "" : ` at ${JSON.stringify(key.slice(0, 64))}`)
+
+/**
+ * Why `value` cannot be sent as a JSON body (a BigInt, a cycle, a `toJSON` or getter that throws, nesting
+ * deeper than `maxDepth`), or `undefined` when it can. Never throws, and never quotes a value (tasks carry
+ * proxy passwords and site tokens). The lifecycle checks every task with it before anything is sent, so an
+ * unsendable task is an `InvalidTaskError`, not a request of unknown outcome.
+ */
+export const encodeIssue = (value: unknown, maxDepth: number = MAX_BODY_DEPTH): string | undefined => {
+  const depths = new WeakMap<object, number>()
+  try {
+    JSON.stringify(value, function (this: object, key: string, v: unknown) {
+      if (typeof v === "bigint") throw new Unencodable(`holds a BigInt${atKey(key)}, which JSON cannot carry`)
+      if (typeof v === "object" && v !== null) {
+        const depth = (depths.get(this) ?? 0) + 1
+        if (depth > maxDepth) throw new Unencodable(`nests deeper than ${maxDepth} levels`)
+        depths.set(v, depth)
+      }
+      return v
+    })
+    return undefined
+  } catch (error) {
+    if (error instanceof Unencodable) return error.message
+    if (error instanceof TypeError && /circular|cyclic/i.test(error.message)) {
+      return "refers to itself (a cycle), which JSON cannot carry"
+    }
+    if (error instanceof RangeError) return "nests too deeply to be encoded as JSON"
+    return "cannot be encoded as JSON (a toJSON method or a getter threw)"
+  }
+}
 
 /** Default cap on response bodies: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024

@@ -176,6 +176,19 @@ describe("KyTransport", () => {
     expect(error.message).toContain("request not sent")
   })
 
+  it("reports a body that cannot be encoded as requestSent: false, and sends nothing", async () => {
+    const server = await serve((_req, _body, res) => json(res, 200, { errorId: 0, balance: 1 }))
+    const transport = KyTransport.make({ baseUrl: server.url })
+    const cyclic: Record<string, unknown> = { n: 1 }
+    cyclic.self = cyclic
+    for (const body of [{ big: 1n }, cyclic]) {
+      const error = transportError(await Effect.runPromiseExit(transport.post("createTask", body)))
+      expect(error.requestSent).toBe(false)
+      expect(error.kind).toBe("Network")
+    }
+    expect(server.requests).toEqual([])
+  })
+
   it("reports a connection dropped after sending as requestSent: unknown", async () => {
     const server = await serve((req) => req.socket.destroy())
     const error = transportError(
