@@ -83,8 +83,8 @@ class BodyTooLarge {
   readonly _tag = "BodyTooLarge"
 }
 
-/** Reads a body as text, refusing (and cancelling the stream) as soon as it exceeds `maxBytes`. */
-const readCapped = async (response: Response, maxBytes: number): Promise<string> => {
+/** Reads a body as text; refuses (cancelling the stream) past `maxBytes`, and cancels it when `signal` aborts. */
+const readCapped = async (response: Response, maxBytes: number, signal?: AbortSignal): Promise<string> => {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN)
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined)
@@ -92,17 +92,27 @@ const readCapped = async (response: Response, maxBytes: number): Promise<string>
   }
   if (response.body === null) return ""
   const reader = response.body.getReader()
+  // The reader holds the stream's lock, so only it can cancel the body (which closes the connection) when a
+  // timeout or an abort interrupts the read: `response.body.cancel()` would fail on the locked stream.
+  const onAbort = () => void reader.cancel().catch(() => undefined)
+  signal?.addEventListener("abort", onAbort, { once: true })
+  if (signal?.aborted === true) onAbort()
   const chunks: Array<Uint8Array> = []
   let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined)
-      throw new BodyTooLarge()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (signal?.aborted === true) throw signal.reason
+      if (done) break
+      total += value.byteLength
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined)
+        throw new BodyTooLarge()
+      }
+      chunks.push(value)
     }
-    chunks.push(value)
+  } finally {
+    signal?.removeEventListener("abort", onAbort)
   }
   const bytes = new Uint8Array(total)
   let offset = 0
@@ -147,7 +157,7 @@ export const make = (options: KyTransportOptions): Transport["Service"] => {
       const now = yield* Clock.currentTimeMillis
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now)
       const text = yield* Effect.tryPromise({
-        try: () => readCapped(response, maxBodyBytes),
+        try: (signal) => readCapped(response, maxBodyBytes, signal),
         catch: (cause) =>
           cause instanceof BodyTooLarge
             ? new TransportError({
