@@ -251,8 +251,12 @@ const effectCases: ReadonlyArray<EffectCase> = [
   ["an unsolvable task", withSolveKit((s) => s.solve(recaptcha("emulator-unsolvable")))],
   [
     "a wrong key",
-    withSolveKit((s) => s.solve(recaptcha("site"))).pipe(
-      Effect.provide(layer({ apiKey: WRONG_KEY, baseUrl, policy: fast, retry: quickRetries })),
+    // Suspended: this list is built when the module loads, before beforeAll sets baseUrl; an eager
+    // `layer({ baseUrl: "" })` falls back to the real provider URL and would send the key off the machine.
+    Effect.suspend(() =>
+      withSolveKit((s) => s.solve(recaptcha("site"))).pipe(
+        Effect.provide(layer({ apiKey: WRONG_KEY, baseUrl, policy: fast, retry: quickRetries })),
+      ),
     ),
   ],
   [
@@ -279,6 +283,7 @@ describe("Effect face", () => {
     async (_, call) => {
       const spans: Array<RecordedSpan> = []
       const lines: Array<string> = []
+      const requestsBefore = gateway.requests.length
       const program = Effect.gen(function* () {
         // What a user's program does with a failure: log it with its cause.
         const exit = yield* call.pipe(
@@ -295,6 +300,8 @@ describe("Effect face", () => {
       const { exit, metrics } = await Effect.runPromise(program)
 
       expect(spans.some((span) => span.name === "solvekit.request")).toBe(true)
+      // Every case talks to the local gateway, never to the real provider.
+      expect(gateway.requests.length).toBeGreaterThan(requestsBefore)
       if (Exit.isFailure(exit)) {
         expect(lines.length).toBeGreaterThan(0)
         expect(Cause.pretty(exit.cause)).not.toMatch(LEAK)
