@@ -146,6 +146,13 @@ export const errorsTotal = /*#__PURE__*/ Metric.counter("solvekit_errors_total",
 
 type EndpointName = keyof ProviderEndpoints
 
+/**
+ * Spans without a captured call site: the trace is a `new Error()` per span (CPU and memory on every request),
+ * and the span names already say where they come from. Passed as `withSpan`'s third argument: Effect 4.1
+ * ignores `captureStackTrace` in the span options of the pipeable form.
+ */
+const NO_STACK = { captureStackTrace: false } as const
+
 const secretsOf = (env: LifecycleEnv): ReadonlyArray<string> => [Redacted.value(env.config.apiKey)]
 
 /** One HTTP request: under the client's concurrency permit, bounded in time, in a `solvekit.request` span. */
@@ -177,12 +184,16 @@ const send = (
     ),
   )
   return env.permits.withPermit(request).pipe(
-    Effect.withSpan("solvekit.request", {
-      attributes:
-        taskId === undefined
-          ? { "solvekit.endpoint": endpoint }
-          : { "solvekit.endpoint": endpoint, "solvekit.task.id": taskId },
-    }),
+    Effect.withSpan(
+      "solvekit.request",
+      {
+        attributes:
+          taskId === undefined
+            ? { "solvekit.endpoint": endpoint }
+            : { "solvekit.endpoint": endpoint, "solvekit.task.id": taskId },
+      },
+      NO_STACK,
+    ),
   )
 }
 
@@ -464,159 +475,174 @@ interface PollParams<S> {
 type LimitError = PollBudgetExhaustedError | TaskDeadlineError
 
 /**
- * Polls getTaskResult until the task is ready or fails. Every query passes `gate`; both schedules refuse a
- * delay that would end past the deadline.
+ * One task's polling state. Thousands of tasks may wait at once, so the helpers are methods on one object
+ * rather than a closure each, and the effects they return are built when used, not held while waiting.
  */
-const poll = <S>(env: LifecycleEnv, params: PollParams<S>) =>
-  Effect.gen(function* () {
-    const { provider } = env.config
-    const { limits } = provider
-    const { taskId, createdAt, codec, progress } = params
-    const deadline = createdAt + limits.resultWindowMs - limits.safetyMarginMs
-    const ctx = { endpoint: "getTaskResult", provider, taskId, secrets: secretsOf(env) } as const
-    progress.queries = params.queriesUsed
-    progress.taskId = taskId
+class PollRun<S> {
+  readonly env: LifecycleEnv
+  readonly params: PollParams<S>
+  /** No query starts at or after this instant (window − safety margin). */
+  readonly deadline: number
+  lastPendingMs: number | undefined = undefined
 
-    const budgetError = (cause?: unknown) =>
-      new PollBudgetExhaustedError({
-        taskId,
-        queries: progress.queries,
-        limit: limits.maxQueriesPerTask,
+  constructor(env: LifecycleEnv, params: PollParams<S>) {
+    const { limits } = env.config.provider
+    this.env = env
+    this.params = params
+    this.deadline = params.createdAt + limits.resultWindowMs - limits.safetyMarginMs
+  }
+
+  budgetError(cause?: unknown): PollBudgetExhaustedError {
+    return new PollBudgetExhaustedError({
+      taskId: this.params.taskId,
+      queries: this.params.progress.queries,
+      limit: this.env.config.provider.limits.maxQueriesPerTask,
+      cause,
+    })
+  }
+
+  /** Refuses a wait of `delayMs` that would leave no query possible before the deadline. */
+  ensureRoom(now: number, delayMs: number, cause?: unknown): LimitError | undefined {
+    const { limits } = this.env.config.provider
+    if (this.params.progress.queries >= limits.maxQueriesPerTask) return this.budgetError(cause)
+    if (now + delayMs >= this.deadline) {
+      return new TaskDeadlineError({
+        taskId: this.params.taskId,
+        elapsedMs: now - this.params.createdAt,
+        windowMs: limits.resultWindowMs,
         cause,
       })
-    const deadlineError = (now: number, cause?: unknown) =>
-      new TaskDeadlineError({ taskId, elapsedMs: now - createdAt, windowMs: limits.resultWindowMs, cause })
-
-    /** Refuses a wait of `delayMs` that would leave no query possible before the deadline. */
-    const ensureRoom = (delayMs: number, cause?: unknown): Effect.Effect<void, LimitError> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<void, LimitError> => {
-        if (progress.queries >= limits.maxQueriesPerTask) return Effect.fail(budgetError(cause))
-        if (now + delayMs >= deadline) return Effect.fail(deadlineError(now, cause))
-        return Effect.void
-      })
-
-    /** The only door to getTaskResult: counts the query, refuses it past the budget or the deadline. */
-    const gate: Effect.Effect<void, LimitError> = Effect.andThen(
-      ensureRoom(0),
-      Effect.andThen(
-        Effect.sync(() => {
-          progress.queries += 1
-        }),
-        Metric.update(queriesTotal, 1),
-      ),
-    )
-
-    const wireId = Protocol.wireTaskId(provider, taskId)
-    const windowEnd = createdAt + limits.resultWindowMs
-    const attempt: Effect.Effect<Protocol.TaskState, RequestError | LimitError> = Effect.andThen(
-      gate,
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        // A request never outlives the result window: past it, the answer could only be "expired".
-        send(
-          env,
-          "getTaskResult",
-          bodyFor(env, { taskId: wireId }),
-          taskId,
-          Math.min(env.config.retry.requestTimeoutMs, windowEnd - now),
-        ).pipe(
-          Effect.mapError((e) => withTaskId(e, taskId)),
-          Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
-        ),
-      ),
-    )
-
-    // Transient failures are retried inside the budget and the deadline; the retry counts as a query.
-    const retrySchedule = Schedule.fromStepWithMetadata(
-      Effect.succeed((meta: Schedule.InputMetadata<RequestError | LimitError>) =>
-        Effect.gen(function* () {
-          const error = meta.input
-          // A garbled answer to a free, idempotent query is usually a gateway hiccup: worth a couple of
-          // retries (the task is paid for), but not a whole budget if the protocol really changed.
-          const garbled = error._tag === "DecodeError" && meta.attempt <= MAX_DECODE_RETRIES
-          if (!isTransient(env, error) && !garbled) return yield* Effect.fail(error)
-          const delay = yield* retryDelayMs(env.config.retry, meta.attempt, error as RequestError)
-          yield* ensureRoom(delay, error)
-          return [error, Duration.millis(delay)] as [RequestError | LimitError, Duration.Duration]
-        }),
-      ),
-    )
-    let lastPendingMs: number | undefined
-    const query = attempt.pipe(
-      Effect.retry(retrySchedule),
-      Effect.tap((state) =>
-        state._tag === "Pending"
-          ? Effect.map(Clock.currentTimeMillis, (now) => {
-              lastPendingMs = now - createdAt
-            })
-          : Effect.void,
-      ),
-      Effect.tap((state) =>
-        params.emit({
-          _tag: "Polled",
-          taskType: codec.taskType,
-          taskId,
-          status: state._tag === "Ready" ? "ready" : state.status,
-          queries: progress.queries,
-          elapsedMs: 0,
-        }),
-      ),
-    )
-
-    const nextDelay = (lastStatus: "created" | "idle" | "processing") =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const chosen = yield* params.policy.nextDelay({
-          taskType: codec.taskType,
-          kind: codec.kind,
-          attempt: progress.queries,
-          elapsedMs: now - createdAt,
-          lastStatus,
-          limits,
-          advice: provider.polling,
-        })
-        // NaN or negative means "now"; Infinity means "never", which the deadline check turns into a failure.
-        const chosenMs = Duration.toMillis(chosen)
-        const delayMs = Number.isNaN(chosenMs) ? 0 : Math.max(0, chosenMs)
-        yield* ensureRoom(delayMs)
-        return Duration.millis(delayMs)
-      })
-
-    // The polling cadence as a Schedule: the policy picks the delay, the limits veto it, an outcome ends it.
-    const pollSchedule = Schedule.fromStepWithMetadata(
-      Effect.succeed((meta: Schedule.InputMetadata<Protocol.TaskState>) =>
-        Effect.gen(function* () {
-          const state = meta.input
-          if (state._tag === "Ready") return yield* Cause.done(state)
-          const delay = yield* nextDelay(state.status)
-          return [state, delay] as [Protocol.TaskState, Duration.Duration]
-        }),
-      ),
-    )
-
-    const observe = (outcome: "ready" | "failed") =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        params.policy.observe({
-          taskType: codec.taskType,
-          solveMs: now - createdAt,
-          lastPendingMs,
-          queries: progress.queries,
-          outcome,
-        }),
-      )
-
-    yield* Effect.sleep(yield* nextDelay("created"))
-    const final = yield* Effect.repeat(query, pollSchedule).pipe(
-      Effect.tapError((error) =>
-        error._tag === "ApiError" && error.reason === "Unsolvable" ? observe("failed") : Effect.void,
-      ),
-    )
-    if (final._tag !== "Ready") {
-      // Unreachable: the schedule only ends on a ready state; kept total for the type checker.
-      return yield* Effect.fail(budgetError())
     }
-    yield* observe("ready")
-    return yield* decodeSolutionOf(env, codec, "getTaskResult", taskId, final.solution)
+    return undefined
+  }
+
+  /** One getTaskResult request; the answer interpreted. */
+  request(now: number): Effect.Effect<Protocol.TaskState, RequestError> {
+    const { env, params } = this
+    const { provider } = env.config
+    const taskId = params.taskId
+    const ctx = { endpoint: "getTaskResult", provider, taskId, secrets: secretsOf(env) } as const
+    return send(
+      env,
+      "getTaskResult",
+      bodyFor(env, { taskId: Protocol.wireTaskId(provider, taskId) }),
+      taskId,
+      // A request never outlives the result window: past it, the answer could only be "expired".
+      Math.min(env.config.retry.requestTimeoutMs, params.createdAt + provider.limits.resultWindowMs - now),
+    ).pipe(
+      Effect.mapError((e) => withTaskId(e, taskId)),
+      Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
+    )
+  }
+
+  /** The policy's next delay, vetoed by the limits. */
+  nextDelay(lastStatus: "created" | "idle" | "processing"): Effect.Effect<number, LimitError> {
+    return Effect.gen(() => nextDelayOf(this, lastStatus))
+  }
+
+  observe(outcome: "ready" | "failed"): Effect.Effect<void> {
+    return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      this.params.policy.observe({
+        taskType: this.params.codec.taskType,
+        solveMs: now - this.params.createdAt,
+        lastPendingMs: this.lastPendingMs,
+        queries: this.params.progress.queries,
+        outcome,
+      }),
+    )
+  }
+}
+
+function* nextDelayOf<S>(run: PollRun<S>, lastStatus: "created" | "idle" | "processing") {
+  const { params } = run
+  const { provider } = run.env.config
+  const now = yield* Clock.currentTimeMillis
+  const chosen = yield* params.policy.nextDelay({
+    taskType: params.codec.taskType,
+    kind: params.codec.kind,
+    attempt: params.progress.queries,
+    elapsedMs: now - params.createdAt,
+    lastStatus,
+    limits: provider.limits,
+    advice: provider.polling,
   })
+  // NaN or negative means "now"; Infinity means "never", which the deadline check turns into a failure.
+  const chosenMs = Duration.toMillis(chosen)
+  const delayMs = Number.isNaN(chosenMs) ? 0 : Math.max(0, chosenMs)
+  const refused = run.ensureRoom(now, delayMs)
+  if (refused !== undefined) return yield* Effect.fail(refused)
+  return delayMs
+}
+
+/**
+ * One query: every attempt passes the gate (counts the query, refuses it past the budget or the deadline);
+ * transient failures are retried with backoff inside the budget and the deadline, the retry counting as a
+ * query.
+ */
+function* queryOf<S>(run: PollRun<S>) {
+  const { env, params } = run
+  const { progress } = params
+  for (let retries = 0; ; ) {
+    const now = yield* Clock.currentTimeMillis
+    const refused = run.ensureRoom(now, 0)
+    if (refused !== undefined) return yield* Effect.fail(refused)
+    progress.queries += 1
+    yield* Metric.update(queriesTotal, 1)
+    const outcome = yield* Effect.result(run.request(now))
+    if (Result.isSuccess(outcome)) return outcome.success
+    const error = outcome.failure
+    retries += 1
+    // A garbled answer to a free, idempotent query is usually a gateway hiccup: worth a couple of
+    // retries (the task is paid for), but not a whole budget if the protocol really changed.
+    const garbled = error._tag === "DecodeError" && retries <= MAX_DECODE_RETRIES
+    // (`outcome.failure`, not `error`: the guard below would narrow `error` to never.)
+    if (!isTransient(env, error) && !garbled) return yield* Effect.fail(outcome.failure)
+    const delay = yield* retryDelayMs(env.config.retry, retries, error)
+    const noRoom = run.ensureRoom(yield* Clock.currentTimeMillis, delay, error)
+    if (noRoom !== undefined) return yield* Effect.fail(noRoom)
+    yield* Effect.sleep(Duration.millis(delay))
+  }
+}
+
+/** Queries until an outcome; the policy picks each delay, the limits veto it. */
+function* pollLoop<S>(run: PollRun<S>) {
+  const { params } = run
+  const { codec, progress, taskId } = params
+  for (;;) {
+    const state: Protocol.TaskState = yield* Effect.gen(() => queryOf(run))
+    if (state._tag === "Pending") run.lastPendingMs = (yield* Clock.currentTimeMillis) - params.createdAt
+    yield* params.emit({
+      _tag: "Polled",
+      taskType: codec.taskType,
+      taskId,
+      status: state._tag === "Ready" ? "ready" : state.status,
+      queries: progress.queries,
+      elapsedMs: 0,
+    })
+    if (state._tag === "Ready") return state
+    yield* Effect.sleep(Duration.millis(yield* run.nextDelay(state.status)))
+  }
+}
+
+function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
+  params.progress.queries = params.queriesUsed
+  params.progress.taskId = params.taskId
+  const run = new PollRun(env, params)
+  yield* Effect.sleep(Duration.millis(yield* run.nextDelay("created")))
+  const final = yield* Effect.gen(() => pollLoop(run)).pipe(
+    Effect.tapError((error) =>
+      error._tag === "ApiError" && error.reason === "Unsolvable" ? run.observe("failed") : Effect.void,
+    ),
+  )
+  yield* run.observe("ready")
+  return yield* decodeSolutionOf(env, params.codec, "getTaskResult", params.taskId, final.solution)
+}
+
+/**
+ * Polls getTaskResult until the task is ready or fails. Every query passes the gate in `queryOf`; every
+ * wait (the policy's, a retry's backoff) is refused when it would end past the deadline.
+ */
+const poll = <S>(env: LifecycleEnv, params: PollParams<S>) => Effect.gen(() => pollTask(env, params))
 
 // ===== Calls =====
 
@@ -697,7 +723,7 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
           }),
         ),
       ),
-      Effect.withSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }),
+      Effect.withSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }, NO_STACK),
     )
   })
 
@@ -810,7 +836,11 @@ export const getToken = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: Cal
 export const createOnly = <S>(env: LifecycleEnv, codec: TaskCodec<S>) =>
   createTask(env, codec).pipe(
     Effect.tapError(recordFailure),
-    Effect.withSpan("solvekit.createTask", { attributes: { "solvekit.task.type": codec.taskType } }),
+    Effect.withSpan(
+      "solvekit.createTask",
+      { attributes: { "solvekit.task.type": codec.taskType } },
+      NO_STACK,
+    ),
   )
 
 /** getBalance, retried on transient failures. */
@@ -821,7 +851,7 @@ export const getBalance = (env: LifecycleEnv): Effect.Effect<Protocol.Balance, R
     send(env, "getBalance", bodyFor(env, {})).pipe(
       Effect.flatMap((response) => fromResult(Protocol.interpretBalance(ctx, response))),
     ),
-  ).pipe(Effect.tapError(recordFailure), Effect.withSpan("solvekit.getBalance"))
+  ).pipe(Effect.tapError(recordFailure), Effect.withSpan("solvekit.getBalance", undefined, NO_STACK))
 }
 
 /** Feedback on a solved task's result (was the token accepted?). */
@@ -862,6 +892,6 @@ export const feedback = (
     ),
   ).pipe(
     Effect.tapError(recordFailure),
-    Effect.withSpan("solvekit.feedback", { attributes: { "solvekit.task.id": taskId } }),
+    Effect.withSpan("solvekit.feedback", { attributes: { "solvekit.task.id": taskId } }, NO_STACK),
   )
 }
