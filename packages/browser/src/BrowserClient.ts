@@ -30,11 +30,11 @@ import {
 } from "@solvekit/core"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 
 /** Settings shared by both modes. */
-export interface BrowserCommonOptions extends Omit<ClientOptions, "apiKey" | "baseUrl"> {
+export interface BrowserCommonOptions extends Omit<ClientOptions, "apiKey" | "baseUrl" | "keyless"> {
   /**
    * The fetch to use. Default: the page's `fetch`, looked up at each request and called on `globalThis`
    * (so a fetch wrapped later by instrumentation still applies, and a detached `window.fetch` is never called).
@@ -76,12 +76,6 @@ export type BrowserClientOptions = KeyModeOptions | RelayModeOptions
 /** The page's fetch, looked up per request and called with the global object as receiver. */
 const pageFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)
 
-/**
- * Core's configuration refuses an empty key, so relay mode validates its settings with this stand-in and then
- * replaces it with an empty key. It is never sent: the relay transport drops `clientKey` from every body.
- */
-const RELAY_VALIDATION_KEY = "relay-mode-sends-no-key"
-
 const configurationError = (detail: string) => new ConfigurationError({ detail })
 
 /** Resolves a relative relay URL against the page's address, the way `fetch` would. */
@@ -112,8 +106,10 @@ const resolve = (options: BrowserClientOptions): Effect.Effect<ClientConfigShape
       fetch: _fetch,
       maxBodyBytes: _max,
       headers: _headers,
+      keyless: _keyless,
       ...common
     } = options as BrowserCommonOptions & {
+      readonly keyless?: unknown
       readonly apiKey?: string | Redacted.Redacted<string> | undefined
       readonly relayUrl?: string | undefined
       readonly baseUrl?: string | undefined
@@ -129,9 +125,8 @@ const resolve = (options: BrowserClientOptions): Effect.Effect<ClientConfigShape
           "baseUrl is a key-mode setting; in relay mode the relay chooses the provider.",
         )
       }
-      const url = yield* absoluteRelayUrl(relayUrl)
-      const shape = yield* makeClientConfig({ ...common, apiKey: RELAY_VALIDATION_KEY, baseUrl: url })
-      return { ...shape, apiKey: Redacted.make("", { label: "apiKey" }) }
+      // Keyless: the relay adds the key server-side, so request bodies carry no clientKey at all.
+      return yield* makeClientConfig({ ...common, keyless: true, baseUrl: yield* absoluteRelayUrl(relayUrl) })
     }
     if (apiKey === undefined) {
       return yield* configurationError(
@@ -141,29 +136,18 @@ const resolve = (options: BrowserClientOptions): Effect.Effect<ClientConfigShape
     return yield* makeClientConfig({ ...common, apiKey, baseUrl })
   })
 
-const isRelayMode = (options: BrowserClientOptions): boolean => options.relayUrl !== undefined
-
-/** Drops `clientKey` from a request body: a relay refuses bodies that carry one. */
-const withoutClientKey = (body: unknown): unknown => {
-  if (typeof body !== "object" || body === null || !("clientKey" in body)) return body
-  const { clientKey: _dropped, ...rest } = body as Record<string, unknown>
-  return rest
-}
-
-/** The ky transport on the page's fetch; in relay mode, every body leaves without `clientKey`. */
+/** The ky transport on the page's fetch. */
 const transportLayer = (options: BrowserClientOptions): Layer.Layer<Transport, never, ClientConfigService> =>
   Layer.effect(
     Transport,
     Effect.gen(function* () {
       const config = yield* ClientConfigService
-      const kyTransport = makeKyTransport({
+      return makeKyTransport({
         baseUrl: config.baseUrl,
         fetch: options.fetch ?? pageFetch,
         maxBodyBytes: options.maxBodyBytes,
         headers: options.headers,
       })
-      if (!isRelayMode(options)) return kyTransport
-      return Transport.of({ post: (endpoint, body) => kyTransport.post(endpoint, withoutClientKey(body)) })
     }),
   )
 

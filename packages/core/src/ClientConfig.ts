@@ -1,6 +1,6 @@
 /**
- * The client's configuration as a service: API key (always `Redacted`), provider, base URL, polling policy,
- * retry policy, request concurrency, default timeout and event listener.
+ * The client's configuration as a service: API key (always `Redacted`) or keyless mode, provider, base URL,
+ * polling policy, retry policy, request concurrency, default timeout and event listener.
  *
  * `layerFromOptions` takes the options first, then reads the serialisable settings they lack from an optional
  * fallback `ConfigProvider`, so adapters get "constructor options first, then environment" by passing
@@ -22,7 +22,13 @@ import * as Policy from "./Policy.ts"
 import * as Provider from "./Provider.ts"
 
 export interface ClientConfigShape {
+  /** The provider key; an empty `Redacted` when `keyless`. Sent only as the body's `clientKey`. */
   readonly apiKey: Redacted.Redacted<string>
+  /**
+   * True when requests carry no `clientKey` at all: the client talks to a relay that adds the key on the
+   * server side (and refuses any key a browser sends).
+   */
+  readonly keyless: boolean
   readonly provider: Provider.Provider
   /** Base URL without trailing slash (defaults to the provider's). */
   readonly baseUrl: string
@@ -45,6 +51,12 @@ export class ClientConfig extends Context.Service<ClientConfig, ClientConfigShap
 export interface ClientOptions {
   /** The provider API key. Adapters may fall back to the environment when it is absent. */
   readonly apiKey?: string | Redacted.Redacted<string> | undefined
+  /**
+   * Send no key at all: request bodies omit `clientKey`, for a client behind a relay that injects the key
+   * server-side (`@solvekit/browser`'s relay mode). A keyless client takes no `apiKey` and reads none from
+   * the environment. Default false.
+   */
+  readonly keyless?: boolean | undefined
   readonly provider?: Provider.Provider | undefined
   readonly baseUrl?: string | undefined
   readonly appId?: string | undefined
@@ -68,7 +80,7 @@ export interface ResolveOptions {
 
 const validate = (shape: ClientConfigShape): Effect.Effect<ClientConfigShape, ConfigurationError> =>
   Effect.gen(function* () {
-    if (Redacted.value(shape.apiKey).trim() === "") {
+    if (!shape.keyless && Redacted.value(shape.apiKey).trim() === "") {
       return yield* new ConfigurationError({ detail: "The API key is empty." })
     }
     if (!Number.isInteger(shape.maxConcurrentRequests) || shape.maxConcurrentRequests < 1) {
@@ -90,14 +102,28 @@ const validate = (shape: ClientConfigShape): Effect.Effect<ClientConfigShape, Co
 const toRedacted = (key: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>
   Redacted.isRedacted(key) ? key : Redacted.make(key, { label: "apiKey" })
 
-/** Builds a configuration from complete options (the API key is required here). */
+/** Complete options: a key, or keyless mode (which takes none; both at once is a `ConfigurationError`). */
+export type CompleteClientOptions = ClientOptions &
+  ({ readonly apiKey: string | Redacted.Redacted<string> } | { readonly keyless: true })
+
+const keyGivenToKeyless = () =>
+  new ConfigurationError({
+    detail:
+      "A keyless client sends no key: remove apiKey (or keyless). The relay it talks to adds the key and refuses requests that carry one.",
+  })
+
+/** Builds a configuration from complete options (an API key, or `keyless: true`). */
 export const make = (
-  options: ClientOptions & { readonly apiKey: string | Redacted.Redacted<string> },
+  options: CompleteClientOptions,
 ): Effect.Effect<ClientConfigShape, ConfigurationError> => {
   const provider = options.provider ?? Provider.CapSolver
-  return Effect.suspend(() =>
-    validate({
-      apiKey: toRedacted(options.apiKey),
+  return Effect.suspend(() => {
+    const keyless = options.keyless === true
+    // Checked at run time too: a plain-JS caller can pass both.
+    if (keyless && options.apiKey !== undefined) return Effect.fail(keyGivenToKeyless())
+    return validate({
+      apiKey: keyless ? Redacted.make("", { label: "apiKey" }) : toRedacted(options.apiKey ?? ""),
+      keyless,
       provider,
       baseUrl: (options.baseUrl ?? provider.baseUrl).replace(/\/+$/, ""),
       appId: options.appId,
@@ -106,14 +132,13 @@ export const make = (
       maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
       timeout: options.timeout === undefined ? undefined : Duration.fromInputUnsafe(options.timeout),
       onEvent: options.onEvent,
-    }),
-  )
+    })
+  })
 }
 
 /** A layer from complete options. */
-export const layer = (
-  options: ClientOptions & { readonly apiKey: string | Redacted.Redacted<string> },
-): Layer.Layer<ClientConfig, ConfigurationError> => Layer.effect(ClientConfig, make(options))
+export const layer = (options: CompleteClientOptions): Layer.Layer<ClientConfig, ConfigurationError> =>
+  Layer.effect(ClientConfig, make(options))
 
 /** The serialisable settings, read from the ambient `ConfigProvider` (keys: apiKey, baseUrl, appId, ...). */
 export const config = /*#__PURE__*/ Config.all({
@@ -181,10 +206,14 @@ const resolveWith = (
     // Options first: a setting given in the options is never looked up in the providers. An empty string
     // counts as not given, as it does for a `ConfigProvider`.
     const keyOption = Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey
-    const apiKey =
-      nonEmpty(keyOption) ??
-      (yield* Effect.mapError(readSetting(providers, "apiKey"), () => missingKey(missingKeyHint)))
-    if (apiKey === undefined || apiKey.trim() === "") return yield* missingKey(missingKeyHint)
+    const keyless = options.keyless === true
+    if (keyless && nonEmpty(keyOption) !== undefined) return yield* keyGivenToKeyless()
+    // A keyless client never looks for a key: the environment's key is not its to send.
+    const apiKey = keyless
+      ? undefined
+      : (nonEmpty(keyOption) ??
+        (yield* Effect.mapError(readSetting(providers, "apiKey"), () => missingKey(missingKeyHint))))
+    if (!keyless && (apiKey === undefined || apiKey.trim() === "")) return yield* missingKey(missingKeyHint)
     const baseUrl = nonEmpty(options.baseUrl) ?? (yield* readSetting(providers, "baseUrl"))
     const appId = nonEmpty(options.appId) ?? (yield* readSetting(providers, "appId"))
     const maxConcurrentRequests =
@@ -194,14 +223,12 @@ const resolveWith = (
       options.timeout !== undefined
         ? Duration.fromInputUnsafe(options.timeout)
         : yield* parseDuration("timeout", yield* readSetting(providers, "timeout"))
-    return yield* make({
-      ...options,
-      apiKey: Redacted.make(apiKey, { label: "apiKey" }),
-      baseUrl,
-      appId,
-      maxConcurrentRequests,
-      timeout,
-    })
+    const settings = { ...options, baseUrl, appId, maxConcurrentRequests, timeout }
+    return yield* make(
+      apiKey === undefined
+        ? { ...settings, apiKey: undefined, keyless: true }
+        : { ...settings, apiKey: Redacted.make(apiKey, { label: "apiKey" }), keyless: false },
+    )
   })
 
 /**

@@ -327,8 +327,9 @@ interface Progress {
   queries: number
 }
 
+/** A request body: the key (omitted entirely by a keyless client, whose relay adds it), appId, the fields. */
 const bodyFor = (env: LifecycleEnv, extra: Record<string, unknown>): Record<string, unknown> => ({
-  clientKey: env.config.apiKey,
+  ...(env.config.keyless ? {} : { clientKey: env.config.apiKey }),
   ...(env.config.appId === undefined ? {} : { appId: env.config.appId }),
   ...extra,
 })

@@ -25,7 +25,8 @@ import type { TransportResponse } from "./Transport.ts"
 
 // ===== Requests (what solvekit sends) =====
 
-const ClientKey = /*#__PURE__*/ Schema.Redacted(Schema.String)
+// Absent from the bodies of a keyless client: its relay adds the key server-side.
+const ClientKey = /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.Redacted(Schema.String))
 
 /** The task object as sent: `{ type, ...fields }`. */
 export const WireTask = /*#__PURE__*/ Schema.StructWithRest(

@@ -7,7 +7,12 @@
 
 // ===== Tasks (catalogue) =====
 export * as Catalogue from "./Catalogue.ts"
-export type { ClientConfigShape, ClientOptions, ResolveOptions } from "./ClientConfig.ts"
+export type {
+  ClientConfigShape,
+  ClientOptions,
+  CompleteClientOptions,
+  ResolveOptions,
+} from "./ClientConfig.ts"
 // ===== Configuration =====
 export * as ClientConfig from "./ClientConfig.ts"
 // The same service and constructor by name, for adapters: bundlers (esbuild) keep a whole module behind a

@@ -77,6 +77,28 @@ describe("ClientConfig", () => {
     }),
   )
 
+  it.effect("keyless mode needs no key, reads none from the environment, and refuses one given", () =>
+    Effect.gen(function* () {
+      const fallback = env({ SOLVEKIT_API_KEY: "from-env", SOLVEKIT_BASE_URL: "http://relay.test/captcha" })
+      const config = yield* ClientConfig.fromOptions({ keyless: true }, { fallback })
+      assert.isTrue(config.keyless)
+      assert.strictEqual(Redacted.value(config.apiKey), "")
+      assert.strictEqual(config.baseUrl, "http://relay.test/captcha")
+      const made = yield* ClientConfig.make({ keyless: true, baseUrl: "https://relay.test" })
+      assert.isTrue(made.keyless)
+      const keyed = yield* ClientConfig.fromOptions({ apiKey: "sk-abc" })
+      assert.isFalse(keyed.keyless)
+      for (const attempt of [
+        ClientConfig.fromOptions({ keyless: true, apiKey: "sk-secret" }),
+        ClientConfig.make({ keyless: true, apiKey: "sk-secret" }),
+      ]) {
+        const message = failureMessage(yield* Effect.exit(attempt))
+        assert.include(message, "keyless")
+        assert.notInclude(message, "sk-secret")
+      }
+    }),
+  )
+
   it.effect("rejects a malformed setting by name without echoing the key", () =>
     Effect.gen(function* () {
       const bad = failureMessage(

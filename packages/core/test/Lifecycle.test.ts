@@ -108,6 +108,34 @@ describe("Lifecycle", () => {
       }),
     )
 
+    it.effect("a keyless client sends no clientKey at all, on every endpoint", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: Scripted.created(),
+          getTaskResult: Scripted.ready(),
+          getBalance: { json: { errorId: 0, balance: 1 } },
+          feedbackTask: { json: { errorId: 0, message: "ok" } },
+        })
+        const exit = yield* settle(
+          Effect.gen(function* () {
+            const kit = yield* SolveKit
+            yield* kit.solve(recaptcha)
+            yield* kit.getBalance()
+            yield* kit.feedback("task-1", { invalid: false })
+          }).pipe(Effect.provide(Scripted.clientLayer(transport, { keyless: true, appId: "app-7" }))),
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        assert.deepStrictEqual(
+          transport.calls.map((c) => c.endpoint),
+          ["createTask", "getTaskResult", "getBalance", "feedbackTask"],
+        )
+        for (const call of transport.calls) {
+          assert.isFalse(Object.hasOwn(call.body, "clientKey"), call.endpoint)
+          assert.strictEqual(call.body.appId, "app-7")
+        }
+      }),
+    )
+
     it.effect("accepts a numeric taskId and an absent status on createTask", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({

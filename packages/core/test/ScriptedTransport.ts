@@ -117,14 +117,18 @@ export const make = (scripts: Partial<Record<string, Script>>): ScriptedTranspor
   }
 }
 
-/** A client layer over a scripted transport (API key `API_KEY`, default policy unless given). */
+/** A client layer over a scripted transport (API key `API_KEY` unless keyless, default policy unless given). */
 export const clientLayer = (
   transport: ScriptedTransport,
   options: Omit<ClientConfig.ClientOptions, "apiKey"> = {},
 ): Layer.Layer<SolveKit, never> =>
   SolveKit.layer.pipe(
     Layer.provide(transport.layer),
-    Layer.provide(ClientConfig.layer({ apiKey: API_KEY, ...options }).pipe(Layer.orDie)),
+    Layer.provide(
+      ClientConfig.layer(
+        options.keyless === true ? { ...options, keyless: true } : { apiKey: API_KEY, ...options },
+      ).pipe(Layer.orDie),
+    ),
   )
 
 // ===== Canned answers =====
