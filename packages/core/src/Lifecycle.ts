@@ -20,12 +20,14 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import type * as Semaphore from "effect/Semaphore"
+import * as Tracer from "effect/Tracer"
 import type { ClientConfigShape } from "./ClientConfig.ts"
 import {
   ApiError,
@@ -661,8 +663,26 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
     readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
   }) => Effect.Effect<Solved<A>, E, R>,
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
-  Effect.gen(function* () {
-    const startedAt = yield* Clock.currentTimeMillis
+  // useSpan + ParentSpan: `withSpan` also pushes a stack-frame entry (a second context change, with its
+  // restore hook, held for the whole wait); the span tree is the same.
+  Effect.useSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }, (span) =>
+    Effect.provideService(callFrame(env, options, body), Tracer.ParentSpan, span),
+  )
+
+const callFrame = <A, E extends { readonly _tag: string }, R>(
+  env: LifecycleEnv,
+  options: {
+    readonly taskType: string
+    readonly timeout: Duration.Input | undefined
+    readonly onEvent: EventListener | undefined
+  },
+  body: (frame: {
+    readonly startedAt: number
+    readonly progress: Progress
+    readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
+  }) => Effect.Effect<Solved<A>, E, R>,
+): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
+  Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
     const progress: Progress = { taskId: undefined, queries: 0 }
     const publish = emitter(env, options.onEvent)
     const emit = (event: LifecycleEvent) =>
@@ -686,46 +706,49 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
               ),
           }),
         )
-    return yield* bounded.pipe(
-      Effect.tap((solved) =>
-        Effect.andThen(
+    // One exit hook rather than tap + tapError + ensuring: each is a frame held while the task waits.
+    return Effect.onExit(bounded, (exit) => {
+      const annotate = Effect.annotateCurrentSpan({
+        "solvekit.task.id": progress.taskId ?? "",
+        "solvekit.queries": progress.queries,
+      })
+      if (Exit.isSuccess(exit)) {
+        return Effect.andThen(
           emit({
             _tag: "Solved",
             taskType: options.taskType,
-            taskId: solved.taskId,
-            queries: solved.queries,
+            taskId: exit.value.taskId,
+            queries: exit.value.queries,
             elapsedMs: 0,
-          }),
-          Metric.update(Metric.withAttributes(solvesTotal, { outcome: "solved" }), 1),
-        ),
-      ),
-      Effect.tapError((error) =>
-        Effect.andThen(
-          emit({
-            _tag: "Failed",
-            taskType: options.taskType,
-            taskId: progress.taskId,
-            queries: progress.queries,
-            elapsedMs: 0,
-            error: error._tag,
-            errorCode: errorCodeOf(error),
           }),
           Effect.andThen(
-            recordFailure(error),
+            Metric.update(Metric.withAttributes(solvesTotal, { outcome: "solved" }), 1),
+            annotate,
+          ),
+        )
+      }
+      const failure = Cause.findError(exit.cause)
+      if (Result.isFailure(failure)) return annotate
+      const error = failure.success
+      return Effect.andThen(
+        emit({
+          _tag: "Failed",
+          taskType: options.taskType,
+          taskId: progress.taskId,
+          queries: progress.queries,
+          elapsedMs: 0,
+          error: error._tag,
+          errorCode: errorCodeOf(error),
+        }),
+        Effect.andThen(
+          recordFailure(error),
+          Effect.andThen(
             Metric.update(Metric.withAttributes(solvesTotal, { outcome: "failed" }), 1),
+            annotate,
           ),
         ),
-      ),
-      Effect.ensuring(
-        Effect.suspend(() =>
-          Effect.annotateCurrentSpan({
-            "solvekit.task.id": progress.taskId ?? "",
-            "solvekit.queries": progress.queries,
-          }),
-        ),
-      ),
-      Effect.withSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }, NO_STACK),
-    )
+      )
+    })
   })
 
 /**
