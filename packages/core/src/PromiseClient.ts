@@ -107,16 +107,29 @@ export interface SolveKitClient extends AsyncDisposable {
 
 type AnyError = SolveError | CreateTaskError | WaitError | RequestError | ConfigurationError
 
-/** Tracks the taskId of a running call (for `AbortedError`) by watching its events. */
-const tracker = (initial?: string) => {
-  let taskId = initial
-  const listen =
-    (inner: EventListener | undefined): EventListener =>
-    (event: LifecycleEvent) => {
-      if (event.taskId !== undefined) taskId = event.taskId
-      inner?.(event)
+/** What a call knows of its task: the taskId once known (for `AbortedError`). */
+interface CallState {
+  readonly taskId: string | undefined
+}
+
+const NO_TASK: CallState = { taskId: undefined }
+
+/**
+ * Follows a running call through its events: remembers the taskId and hands each event to the client's
+ * listeners (when any were subscribed as the call started) and to the call's own. One object and one
+ * function per call: thousands of calls may be waiting at once.
+ */
+class CallTracker implements CallState {
+  taskId: string | undefined = undefined
+  readonly onEvent: EventListener
+
+  constructor(client: EventListener | undefined, local: EventListener | undefined) {
+    this.onEvent = (event) => {
+      if (event.taskId !== undefined) this.taskId = event.taskId
+      client?.(event)
+      local?.(event)
     }
-  return { listen, current: () => taskId }
+  }
 }
 
 const toSettled = <R extends AnyTaskRequest>(
@@ -128,6 +141,17 @@ const toSettled = <R extends AnyTaskRequest>(
     ? { status: "fulfilled", index, task, value: result.success }
     : { status: "rejected", index, task, reason: result.failure }
 
+/** A call's exit as its Promise outcome: the value, the typed error, `AbortedError`, or the defect. */
+const settle = <A>(exit: Exit.Exit<A, AnyError>, signal: AbortSignal | undefined, call: CallState): A => {
+  if (Exit.isSuccess(exit)) return exit.value
+  const failure = Cause.findError(exit.cause)
+  if (Result.isSuccess(failure)) throw failure.success
+  if (Cause.hasInterruptsOnly(exit.cause)) {
+    throw new AbortedError({ taskId: call.taskId, reason: signal?.aborted ? signal.reason : undefined })
+  }
+  throw Cause.squash(exit.cause)
+}
+
 export class PromiseClient implements SolveKitClient {
   readonly #runtime: ManagedRuntime.ManagedRuntime<SolveKit, ConfigurationError>
   readonly #listeners = new Set<EventListener>()
@@ -137,21 +161,24 @@ export class PromiseClient implements SolveKitClient {
     this.#runtime = ManagedRuntime.make(layer)
   }
 
-  async #run<A>(
+  // Not an async function: its suspended frame would be held for the whole call.
+  #run<A>(
     effect: Effect.Effect<A, AnyError, SolveKit>,
     signal: AbortSignal | undefined,
-    taskId: () => string | undefined = () => undefined,
+    call: CallState = NO_TASK,
   ): Promise<A> {
-    if (this.#disposed) throw new ConfigurationError({ detail: "This solvekit client was disposed." })
-    if (signal?.aborted) throw new AbortedError({ taskId: taskId(), reason: signal.reason })
-    const exit = await this.#runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
-    if (Exit.isSuccess(exit)) return exit.value
-    const failure = Cause.findError(exit.cause)
-    if (Result.isSuccess(failure)) throw failure.success
-    if (Cause.hasInterruptsOnly(exit.cause)) {
-      throw new AbortedError({ taskId: taskId(), reason: signal?.aborted ? signal.reason : undefined })
+    if (this.#disposed) {
+      return Promise.reject(new ConfigurationError({ detail: "This solvekit client was disposed." }))
     }
-    throw Cause.squash(exit.cause)
+    if (signal?.aborted)
+      return Promise.reject(new AbortedError({ taskId: call.taskId, reason: signal.reason }))
+    return this.#runtime
+      .runPromiseExit(effect, signal === undefined ? undefined : { signal })
+      .then((exit) => settle(exit, signal, call))
+  }
+
+  #clientListener(): EventListener | undefined {
+    return this.#listeners.size === 0 ? undefined : this.#emit
   }
 
   #emit = (event: LifecycleEvent) => {
@@ -176,12 +203,13 @@ export class PromiseClient implements SolveKitClient {
     task: R,
     options: PromiseSolveOptions = {},
   ): Promise<Solved<SolutionOf<R>>> {
-    const track = tracker()
-    const onEvent = track.listen(this.#withClientListeners(options.onEvent))
+    const track = new CallTracker(this.#clientListener(), options.onEvent)
     return this.#run(
-      SolveKit.use((kit) => kit.solve(task, { timeout: options.timeout, policy: options.policy, onEvent })),
+      SolveKit.use((kit) =>
+        kit.solve(task, { timeout: options.timeout, policy: options.policy, onEvent: track.onEvent }),
+      ),
       options.signal,
-      track.current,
+      track,
     )
   }
 
@@ -213,7 +241,7 @@ export class PromiseClient implements SolveKitClient {
         }),
       ),
       options.signal,
-      () => taskId,
+      { taskId },
     )
   }
 
@@ -280,14 +308,13 @@ export class PromiseClient implements SolveKitClient {
     task: R,
     options: PromiseSolveOptions = {},
   ): Promise<Solved<SolutionOf<R>>> {
-    const track = tracker()
-    const onEvent = track.listen(this.#withClientListeners(options.onEvent))
+    const track = new CallTracker(this.#clientListener(), options.onEvent)
     return this.#run(
       SolveKit.use((kit) =>
-        kit.getToken(task, { timeout: options.timeout, policy: options.policy, onEvent }),
+        kit.getToken(task, { timeout: options.timeout, policy: options.policy, onEvent: track.onEvent }),
       ),
       options.signal,
-      track.current,
+      track,
     )
   }
 
@@ -303,7 +330,7 @@ export class PromiseClient implements SolveKitClient {
     return this.#run(
       SolveKit.use((kit) => kit.feedback(taskId, rest)),
       signal,
-      () => taskId,
+      { taskId },
     )
   }
 
