@@ -1,9 +1,8 @@
 /**
- * The polling policies compared by the benchmark. The learned policy lives in core's `AdaptivePolicy` module;
- * until core's public index exports it, it is loaded from core's build output.
+ * The polling policies compared by the benchmark. The learned policy is core's `AdaptivePolicy` (the client
+ * default since it was measured here).
  */
-import { Policy, type PollPolicy } from "@solvekit/core"
-import * as AdaptivePolicy from "../../../packages/core/dist/AdaptivePolicy.js"
+import { AdaptivePolicy, Policy, type PollPolicy } from "@solvekit/core"
 
 export { AdaptivePolicy }
 
@@ -35,6 +34,7 @@ export const simpleAdaptive: PolicyUnderTest = {
 
 export const learned: PolicyUnderTest = {
   label: "AdaptivePolicy",
-  description: "core's `AdaptivePolicy.make()` (learned first query and gap per task type; proposed default)",
+  description:
+    "core's `AdaptivePolicy.make()` (learned first query and gap per task type; the client default)",
   make: () => AdaptivePolicy.make(),
 }

@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as AdaptivePolicy from "./AdaptivePolicy.ts"
 import { ConfigurationError } from "./Errors.ts"
 import type { EventListener } from "./Events.ts"
 import * as Policy from "./Policy.ts"
@@ -60,6 +61,7 @@ export interface ClientOptions {
   readonly provider?: Provider.Provider | undefined
   readonly baseUrl?: string | undefined
   readonly appId?: string | undefined
+  /** Polling cadence. Default: a fresh `AdaptivePolicy.make()` per client, learning from its own solves. */
   readonly policy?: Policy.PollPolicy | undefined
   readonly retry?: Partial<Policy.RetryPolicy> | undefined
   /** Default 32. */
@@ -127,7 +129,8 @@ export const make = (
       provider,
       baseUrl: (options.baseUrl ?? provider.baseUrl).replace(/\/+$/, ""),
       appId: options.appId,
-      policy: options.policy ?? Policy.defaultPolicy,
+      // A fresh learned policy per client: it holds this client's own solve history.
+      policy: options.policy ?? AdaptivePolicy.make(),
       retry: { ...Policy.defaultRetry, ...options.retry },
       maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
       timeout: options.timeout === undefined ? undefined : Duration.fromInputUnsafe(options.timeout),

@@ -4,7 +4,8 @@
  *
  * A policy sees the task type, the number of queries so far, the time since creation and the last status, and
  * is told about every completion (task type, solve time), so a policy can learn per-type solve-time
- * distributions from the client's own recent history (`Policy.adaptive`).
+ * distributions from the client's own recent history. The client default is such a policy:
+ * `AdaptivePolicy.make()`, one per client (see `AdaptivePolicy.ts`).
  *
  * @since 0.1.0
  */
@@ -74,7 +75,9 @@ export const fixed = (interval: Duration.Input, firstDelay: Duration.Input = int
 
 /**
  * The provider's advice: a short first delay (CapSolver: 1.5 s), then its interval while processing
- * (CapSolver: 3 s). Recognition tasks answered by createTask never reach the policy.
+ * (CapSolver: 3 s). Recognition tasks answered by createTask never reach the policy. It is what
+ * `AdaptivePolicy` (the client default) follows until a task type has enough history; pass it as `policy` for
+ * a fixed, history-free cadence.
  */
 export const defaultPolicy: PollPolicy = {
   name: "default",
@@ -93,6 +96,8 @@ export { defaultPolicy as default }
  * `interval`. Until `minSamples` completions are known for a type it behaves like `defaultPolicy`.
  *
  * State lives in the returned value: create one per client (or share one across clients to pool history).
+ * Simpler than `AdaptivePolicy.make()` (the client default), which also tightens the gap where tasks finish and
+ * keeps tail latency bounded; prefer that one.
  */
 export const adaptive = (
   options: {

@@ -5,6 +5,9 @@
  * @since 0.1.0
  */
 
+// ===== Polling =====
+// The default polling policy (a fresh one per client) and its plan fitting.
+export * as AdaptivePolicy from "./AdaptivePolicy.ts"
 // ===== Tasks (catalogue) =====
 export * as Catalogue from "./Catalogue.ts"
 export type {

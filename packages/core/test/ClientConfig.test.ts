@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Exit, Redacted } from "effect"
+import type * as AdaptivePolicy from "../src/AdaptivePolicy.ts"
 import * as ClientConfig from "../src/ClientConfig.ts"
 import * as Policy from "../src/Policy.ts"
 import { CapSolver } from "../src/Provider.ts"
@@ -26,7 +27,7 @@ describe("ClientConfig", () => {
       assert.notInclude(String(config.apiKey), "sk-abc")
       assert.strictEqual(config.provider, CapSolver)
       assert.strictEqual(config.baseUrl, "https://api.capsolver.com")
-      assert.strictEqual(config.policy, Policy.defaultPolicy)
+      assert.match(config.policy.name, /^adaptive\(/)
       assert.strictEqual(Policy.default, Policy.defaultPolicy)
       assert.strictEqual(config.maxConcurrentRequests, ClientConfig.DEFAULT_MAX_CONCURRENT_REQUESTS)
       assert.isUndefined(config.timeout)
@@ -132,6 +133,22 @@ describe("ClientConfig", () => {
         ),
       )
       assert.strictEqual(Redacted.value(config.apiKey), "ambient")
+    }),
+  )
+
+  it.effect("gives each client its own learned policy by default, and keeps a policy it is given", () =>
+    Effect.gen(function* () {
+      const first = yield* ClientConfig.make({ apiKey: "k" })
+      const second = yield* ClientConfig.fromOptions({ apiKey: "k" })
+      // A learned policy holds its client's history: two clients never share one.
+      assert.notStrictEqual(first.policy, second.policy)
+      for (const config of [first, second]) {
+        const policy = config.policy as AdaptivePolicy.AdaptivePolicy
+        assert.isFunction(policy.planFor)
+        assert.deepStrictEqual(policy.taskTypes(), [])
+      }
+      const fixed = Policy.fixed("2 seconds")
+      assert.strictEqual((yield* ClientConfig.make({ apiKey: "k", policy: fixed })).policy, fixed)
     }),
   )
 

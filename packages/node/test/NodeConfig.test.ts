@@ -1,4 +1,4 @@
-import { isConfigurationError, Policy } from "@solvekit/core"
+import { isConfigurationError } from "@solvekit/core"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
@@ -42,7 +42,9 @@ describe("NodeConfig", () => {
   it("defaults to CapSolver's API with the default policy", () => {
     const { client, proxy } = resolveSync({ apiKey: "k" }, env({}))
     expect(client.baseUrl).toBe("https://api.capsolver.com")
-    expect(client.policy).toBe(Policy.defaultPolicy)
+    // The default is a learned policy, fresh per client (core's AdaptivePolicy.make()).
+    expect(client.policy.name).toMatch(/^adaptive\(/)
+    expect(resolveSync({ apiKey: "k" }, env({})).client.policy).not.toBe(client.policy)
     expect(proxy).toBeUndefined()
   })
 
