@@ -62,6 +62,17 @@ const Base = <Tag extends string>(tag: Tag) => {
 const withTask = (taskId: string | undefined): string => (taskId === undefined ? "" : ` (taskId ${taskId})`)
 
 /**
+ * Set on `TaskTimeoutError` / `AbortedError` when the call ended while its createTask was in flight: the
+ * request may have reached the provider, so a task may exist (and be charged) although no taskId came back.
+ */
+export type CreateTaskOutcome = "unknown"
+
+const outcomeNote = (outcome: CreateTaskOutcome | undefined): string =>
+  outcome === "unknown"
+    ? "; createTask was in flight, so the task may have been created (and charged): check your dashboard before resending"
+    : ""
+
+/**
  * A copy of `text` that shares no memory with the string it was cut from. V8 represents `slice`, `trim` and
  * friends as views into their parent, so a 512-character excerpt of a 5 MB answer would keep the whole answer
  * alive for as long as the error lives; joining the characters builds a fresh, flat string.
@@ -214,15 +225,17 @@ export class InvalidTaskError extends /*#__PURE__*/ Base("InvalidTaskError")<{
 
 /**
  * The caller's overall timeout elapsed. The task (if created) may still be collected with `waitForResult`.
- * `taskId` is absent when the timeout hit before createTask answered: that task may exist all the same.
+ * `taskId` is absent when the timeout hit before createTask answered; `createTaskOutcome: "unknown"` then says
+ * that createTask was in flight, so that task may exist (and be charged) all the same.
  */
 export class TaskTimeoutError extends /*#__PURE__*/ Base("TaskTimeoutError")<{
   readonly taskId?: string | undefined
   readonly timeoutMs: number
   readonly elapsedMs: number
+  readonly createTaskOutcome?: CreateTaskOutcome | undefined
 }> {
   override get message(): string {
-    return `solve timed out after ${this.elapsedMs} ms (timeout ${this.timeoutMs} ms)${withTask(this.taskId)}`
+    return `solve timed out after ${this.elapsedMs} ms (timeout ${this.timeoutMs} ms)${withTask(this.taskId)}${outcomeNote(this.createTaskOutcome)}`
   }
 }
 
@@ -263,13 +276,17 @@ export class CreateTaskOutcomeUnknownError extends /*#__PURE__*/ Base("CreateTas
   }
 }
 
-/** The caller aborted (AbortSignal). Distinct from `TaskTimeoutError`. */
+/**
+ * The caller aborted (AbortSignal). Distinct from `TaskTimeoutError`. `createTaskOutcome: "unknown"` (with no
+ * `taskId`) says the abort landed while createTask was in flight: the task may exist and be charged.
+ */
 export class AbortedError extends /*#__PURE__*/ Base("AbortedError")<{
   readonly taskId?: string | undefined
   readonly reason?: unknown
+  readonly createTaskOutcome?: CreateTaskOutcome | undefined
 }> {
   override get message(): string {
-    return `aborted by the caller${withTask(this.taskId)}`
+    return `aborted by the caller${withTask(this.taskId)}${outcomeNote(this.createTaskOutcome)}`
   }
 }
 

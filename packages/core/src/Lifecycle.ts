@@ -18,6 +18,7 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -327,7 +328,23 @@ const recordFailure = (error: { readonly _tag: string }) =>
 interface Progress {
   taskId: string | undefined
   queries: number
+  /** A createTask (or getToken) request may have reached the provider: a task may exist without a taskId. */
+  createTaskSent: boolean
 }
+
+/** Where a caller outside the lifecycle (the Promise face) watches a call's createTask. */
+export interface CreateProbe {
+  createTaskSent: boolean
+}
+
+/**
+ * Lets the Promise face learn that an aborted call had a createTask in flight, so its `AbortedError` can say
+ * the task may exist (`createTaskOutcome: "unknown"`). An interruption carries no data of its own. Internal.
+ */
+export const CreateProbe = /*#__PURE__*/ Context.Reference<CreateProbe | undefined>(
+  "@solvekit/core/Lifecycle/CreateProbe",
+  { defaultValue: () => undefined },
+)
 
 /** A request body: the key (omitted entirely by a keyless client, whose relay adds it), appId, the fields. */
 const bodyFor = (env: LifecycleEnv, extra: Record<string, unknown>): Record<string, unknown> => ({
@@ -401,19 +418,36 @@ const sendCreate = (
   endpoint: "createTask" | "getToken",
   taskType: string,
   body: Record<string, unknown>,
+  progress: Progress | undefined,
 ): Effect.Effect<
   { readonly state: Protocol.TaskState; readonly sentAt: number },
   RequestError | CreateTaskOutcomeUnknownError
 > =>
   Effect.gen(function* () {
     const ctx = { endpoint, provider: env.config.provider, secrets: secretsOf(env) }
+    const probe = yield* CreateProbe
+    const markSent = (sent: boolean) => {
+      if (progress !== undefined) progress.createTaskSent = sent
+      if (probe !== undefined) probe.createTaskSent = sent
+    }
+    // Marked when the transport is called (not while waiting for a permit): from then on it may have left.
+    const sendEnv: LifecycleEnv = {
+      ...env,
+      transport: {
+        post: (path, payload) =>
+          Effect.andThen(
+            Effect.sync(() => markSent(true)),
+            env.transport.post(path, payload),
+          ),
+      },
+    }
     for (let attempt = 1; ; attempt++) {
       const sentAt = yield* Clock.currentTimeMillis
       const timeoutMs =
         endpoint === "getToken"
           ? Math.max(env.config.retry.requestTimeoutMs, GET_TOKEN_MIN_TIMEOUT_MS)
           : env.config.retry.requestTimeoutMs
-      const outcome = yield* send(env, endpoint, body, undefined, timeoutMs).pipe(
+      const outcome = yield* send(sendEnv, endpoint, body, undefined, timeoutMs).pipe(
         Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
         Effect.result,
       )
@@ -425,6 +459,7 @@ const sendCreate = (
         attempt <= env.config.retry.createTaskMaxRetries &&
         retryAfter <= MAX_RETRY_AFTER_MS
       ) {
+        markSent(false) // the server certainly created nothing
         yield* Effect.sleep(Duration.millis(yield* retryDelayMs(env.config.retry, attempt, error)))
         continue
       }
@@ -439,10 +474,17 @@ export const createTask = <S>(
   env: LifecycleEnv,
   codec: TaskCodec<S>,
   endpoint: "createTask" | "getToken" = "createTask",
+  progress?: Progress,
 ) =>
   Effect.gen(function* () {
     const task = yield* wireTaskOf(env, codec)
-    const { state, sentAt } = yield* sendCreate(env, endpoint, codec.taskType, bodyFor(env, { task }))
+    const { state, sentAt } = yield* sendCreate(
+      env,
+      endpoint,
+      codec.taskType,
+      bodyFor(env, { task }),
+      progress,
+    )
     if (state.taskId === undefined && state._tag === "Pending") {
       // The task was accepted but we cannot name it: we can neither collect it nor safely re-send it.
       const cause = new DecodeError({
@@ -683,7 +725,7 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
   }) => Effect.Effect<Solved<A>, E, R>,
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
   Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
-    const progress: Progress = { taskId: undefined, queries: 0 }
+    const progress: Progress = { taskId: undefined, queries: 0, createTaskSent: false }
     const publish = emitter(env, options.onEvent)
     const emit = (event: LifecycleEvent) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => publish({ ...event, elapsedMs: now - startedAt }))
@@ -701,6 +743,8 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
                     taskId: progress.taskId,
                     timeoutMs: Duration.toMillis(Duration.fromInputUnsafe(timeout)),
                     elapsedMs: now - startedAt,
+                    createTaskOutcome:
+                      progress.taskId === undefined && progress.createTaskSent ? "unknown" : undefined,
                   }),
                 ),
               ),
@@ -779,7 +823,7 @@ const createThenPoll = <S>(
             endpoint: "getToken",
           })
         }
-        const created = yield* createTask(env, codec, endpoint)
+        const created = yield* createTask(env, codec, endpoint, progress)
         progress.taskId = created.taskId
         yield* emit({
           _tag: "Created",

@@ -36,7 +36,7 @@ import {
 } from "./Errors.ts"
 import type { EventListener, LifecycleEvent } from "./Events.ts"
 import type { KyTransportOptions } from "./KyTransport.ts"
-import type { CreatedTask, FeedbackOptions, Solved } from "./Lifecycle.ts"
+import { type CreatedTask, CreateProbe, type FeedbackOptions, type Solved } from "./Lifecycle.ts"
 import type { PollPolicy } from "./Policy.ts"
 import type { Balance, FeedbackResult } from "./Protocol.ts"
 import { DEFAULT_BATCH_CONCURRENCY, SolveKit, type TaskHandle, type WaitSolution } from "./SolveKit.ts"
@@ -107,9 +107,13 @@ export interface SolveKitClient extends AsyncDisposable {
 
 type AnyError = SolveError | CreateTaskError | WaitError | RequestError | ConfigurationError
 
-/** What a call knows of its task: the taskId once known (for `AbortedError`). */
+/**
+ * What a call knows of its task, for `AbortedError`: the taskId once known, and (through the lifecycle's
+ * `CreateProbe`) whether a createTask was in flight, so an abort before the taskId says the task may exist.
+ */
 interface CallState {
   readonly taskId: string | undefined
+  createTaskSent?: boolean
 }
 
 const NO_TASK: CallState = { taskId: undefined }
@@ -121,6 +125,7 @@ const NO_TASK: CallState = { taskId: undefined }
  */
 class CallTracker implements CallState {
   taskId: string | undefined = undefined
+  createTaskSent = false
   readonly onEvent: EventListener
 
   constructor(client: EventListener | undefined, local: EventListener | undefined) {
@@ -147,7 +152,11 @@ const settle = <A>(exit: Exit.Exit<A, AnyError>, signal: AbortSignal | undefined
   const failure = Cause.findError(exit.cause)
   if (Result.isSuccess(failure)) throw failure.success
   if (Cause.hasInterruptsOnly(exit.cause)) {
-    throw new AbortedError({ taskId: call.taskId, reason: signal?.aborted ? signal.reason : undefined })
+    throw new AbortedError({
+      taskId: call.taskId,
+      reason: signal?.aborted ? signal.reason : undefined,
+      createTaskOutcome: call.taskId === undefined && call.createTaskSent === true ? "unknown" : undefined,
+    })
   }
   throw Cause.squash(exit.cause)
 }
@@ -172,8 +181,13 @@ export class PromiseClient implements SolveKitClient {
     }
     if (signal?.aborted)
       return Promise.reject(new AbortedError({ taskId: call.taskId, reason: signal.reason }))
+    // Calls that create a task let the lifecycle mark their createTask in flight on `call`.
+    const watched =
+      call.createTaskSent === undefined
+        ? effect
+        : Effect.provideService(effect, CreateProbe, call as CreateProbe)
     return this.#runtime
-      .runPromiseExit(effect, signal === undefined ? undefined : { signal })
+      .runPromiseExit(watched, signal === undefined ? undefined : { signal })
       .then((exit) => settle(exit, signal, call))
   }
 
@@ -220,6 +234,7 @@ export class PromiseClient implements SolveKitClient {
     return this.#run(
       SolveKit.use((kit) => kit.createTask(task)),
       options.signal,
+      { taskId: undefined, createTaskSent: false },
     )
   }
 

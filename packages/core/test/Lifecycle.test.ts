@@ -615,13 +615,39 @@ describe("Lifecycle", () => {
       }),
     )
 
-    it.effect("a timeout during createTask has no taskId to report", () =>
+    it.effect("a timeout during createTask has no taskId to report, and says the task may exist", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({ createTask: { hang: true } })
         const error = failureOf(yield* settle(solveWith(transport, {}, recaptcha, { timeout: "5 seconds" })))
         assert.strictEqual(error._tag, "TaskTimeoutError")
         assert.isUndefined((error as { taskId?: string }).taskId)
+        assert.strictEqual(error._tag === "TaskTimeoutError" && error.createTaskOutcome, "unknown")
+        assert.include(error.message, "may have been created")
         assert.isTrue(transport.calls[0]!.interrupted)
+      }),
+    )
+
+    it.effect("a timeout while createTask backs off after a refusal claims no unknown task", () =>
+      Effect.gen(function* () {
+        // A 503 answer created nothing; the timeout lands during the backoff before the re-send.
+        const transport = Scripted.make({ createTask: [Scripted.htmlPage(503), Scripted.created()] })
+        const error = failureOf(yield* settle(solveWith(transport, {}, recaptcha, { timeout: "100 millis" })))
+        assert.strictEqual(error._tag, "TaskTimeoutError")
+        assert.strictEqual(transport.callsTo("createTask").length, 1)
+        assert.isUndefined(error._tag === "TaskTimeoutError" ? error.createTaskOutcome : "n/a")
+        assert.notInclude(error.message, "may have been created")
+      }),
+    )
+
+    it.effect("a timeout after createTask answered names the task instead", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: Scripted.created("task-k"),
+          getTaskResult: { hang: true },
+        })
+        const error = failureOf(yield* settle(solveWith(transport, {}, recaptcha, { timeout: "5 seconds" })))
+        assert.strictEqual(error._tag === "TaskTimeoutError" && error.taskId, "task-k")
+        assert.isUndefined(error._tag === "TaskTimeoutError" ? error.createTaskOutcome : "n/a")
       }),
     )
   })

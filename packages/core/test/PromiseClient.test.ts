@@ -109,10 +109,42 @@ describe("PromiseClient", () => {
     expect(transport.callsTo("getTaskResult")[0]?.interrupted).toBe(true)
   })
 
+  it("aborting while createTask is in flight says the task may exist (createTaskOutcome unknown)", async () => {
+    for (const call of ["solve", "createTask"] as const) {
+      const transport = Scripted.make({ createTask: { hang: true } })
+      const client = clientFor(transport)
+      const controller = new AbortController()
+      const running =
+        call === "solve"
+          ? client.solve(task, { signal: controller.signal })
+          : client.createTask(task, { signal: controller.signal })
+      while (transport.callsTo("createTask").length === 0) await settleMicrotasks()
+      controller.abort()
+      const error = await rejectionOf(running)
+      expect(isAbortedError(error) && error.createTaskOutcome, call).toBe("unknown")
+      expect(isAbortedError(error) && error.taskId, call).toBeUndefined()
+      expect(String(error), call).toMatch(/may have been created/)
+      expect(transport.callsTo("createTask")[0]?.interrupted, call).toBe(true)
+    }
+  })
+
+  it("aborting once the task is created names it, with no unknown outcome", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created("task-c"), getTaskResult: { hang: true } })
+    const client = clientFor(transport, { policy: quick })
+    const controller = new AbortController()
+    const solving = client.solve(task, { signal: controller.signal })
+    while (transport.callsTo("getTaskResult").length === 0) await settleMicrotasks()
+    controller.abort()
+    const error = await rejectionOf(solving)
+    expect(isAbortedError(error) && error.taskId).toBe("task-c")
+    expect(isAbortedError(error) && error.createTaskOutcome).toBeUndefined()
+  })
+
   it("an already-aborted signal rejects before any request", async () => {
     const transport = Scripted.make({ createTask: Scripted.created() })
     const error = await rejectionOf(clientFor(transport).solve(task, { signal: AbortSignal.abort() }))
     expect(isAbortedError(error)).toBe(true)
+    expect(isAbortedError(error) && error.createTaskOutcome).toBeUndefined()
     expect(transport.calls).toHaveLength(0)
   })
 
