@@ -17,9 +17,11 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
@@ -163,6 +165,15 @@ const settle = <A>(exit: Exit.Exit<A, AnyError>, signal: AbortSignal | undefined
 
 export class PromiseClient implements SolveKitClient {
   readonly #runtime: ManagedRuntime.ManagedRuntime<SolveKit, ConfigurationError>
+  /** The built client, once the runtime has built it. */
+  #context: Context.Context<SolveKit> | undefined
+  /** Calls running now (interrupted by `dispose`). */
+  readonly #inFlight = new Set<Fiber.Fiber<unknown, unknown>>()
+  /** One abort listener per signal, for all the calls that share it. */
+  readonly #watched = new Map<
+    AbortSignal,
+    { readonly fibers: Set<Fiber.Fiber<unknown, unknown>>; readonly onAbort: () => void }
+  >()
   readonly #listeners = new Set<EventListener>()
   #disposed = false
 
@@ -186,9 +197,61 @@ export class PromiseClient implements SolveKitClient {
       call.createTaskSent === undefined
         ? effect
         : Effect.provideService(effect, CreateProbe, call as CreateProbe)
-    return this.#runtime
-      .runPromiseExit(watched, signal === undefined ? undefined : { signal })
-      .then((exit) => settle(exit, signal, call))
+    const context = this.#context
+    if (context === undefined) {
+      // The first calls wait for the runtime to build the client (once); then they run like any other.
+      return this.#runtime.context().then((built) => {
+        this.#context ??= built
+        return this.#run(effect, signal, call)
+      })
+    }
+    return this.#start(context, watched, signal).then((exit) => settle(exit, signal, call))
+  }
+
+  /**
+   * Runs a call on the built client. Not through `runtime.runPromiseExit`, which registers every fiber in
+   * the runtime's scope and adds an abort listener per call: the client tracks its fibers in one set
+   * (interrupted by `dispose`) and listens once per signal, however many calls share it.
+   */
+  #start<A>(
+    context: Context.Context<SolveKit>,
+    effect: Effect.Effect<A, AnyError, SolveKit>,
+    signal: AbortSignal | undefined,
+  ): Promise<Exit.Exit<A, AnyError>> {
+    const fiber = Effect.runForkWith(context)(effect)
+    return new Promise((resolve) => {
+      this.#inFlight.add(fiber)
+      if (signal !== undefined) this.#watch(signal, fiber)
+      fiber.addObserver((exit) => {
+        this.#inFlight.delete(fiber)
+        if (signal !== undefined) this.#unwatch(signal, fiber)
+        resolve(exit)
+      })
+    })
+  }
+
+  #watch(signal: AbortSignal, fiber: Fiber.Fiber<unknown, unknown>): void {
+    let watch = this.#watched.get(signal)
+    if (watch === undefined) {
+      const fibers = new Set<Fiber.Fiber<unknown, unknown>>()
+      const onAbort = () => {
+        this.#watched.delete(signal)
+        for (const watched of fibers) watched.interruptUnsafe()
+      }
+      watch = { fibers, onAbort }
+      this.#watched.set(signal, watch)
+      signal.addEventListener("abort", onAbort, { once: true })
+    }
+    watch.fibers.add(fiber)
+  }
+
+  #unwatch(signal: AbortSignal, fiber: Fiber.Fiber<unknown, unknown>): void {
+    const watch = this.#watched.get(signal)
+    if (watch === undefined) return
+    watch.fibers.delete(fiber)
+    if (watch.fibers.size > 0) return
+    this.#watched.delete(signal)
+    signal.removeEventListener("abort", watch.onAbort)
   }
 
   #clientListener(): EventListener | undefined {
@@ -359,6 +422,8 @@ export class PromiseClient implements SolveKitClient {
   async dispose(): Promise<void> {
     if (this.#disposed) return
     this.#disposed = true
+    // The runtime's own scope does not know these fibers (see #start): they end first, as it would do.
+    await Promise.all([...this.#inFlight].map((fiber) => Effect.runPromise(Fiber.interrupt(fiber))))
     await this.#runtime.dispose()
   }
 
