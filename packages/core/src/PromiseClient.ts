@@ -17,7 +17,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -192,11 +192,6 @@ export class PromiseClient implements SolveKitClient {
     }
     if (signal?.aborted)
       return Promise.reject(new AbortedError({ taskId: call.taskId, reason: signal.reason }))
-    // Calls that create a task let the lifecycle mark their createTask in flight on `call`.
-    const watched =
-      call.createTaskSent === undefined
-        ? effect
-        : Effect.provideService(effect, CreateProbe, call as CreateProbe)
     const context = this.#context
     if (context === undefined) {
       // The first calls wait for the runtime to build the client (once); then they run like any other.
@@ -205,7 +200,11 @@ export class PromiseClient implements SolveKitClient {
         return this.#run(effect, signal, call)
       })
     }
-    return this.#start(context, watched, signal).then((exit) => settle(exit, signal, call))
+    // Calls that create a task let the lifecycle mark their createTask in flight on `call`. Put in the
+    // fiber's starting context: `provideService` would add a context change and its restore hook per call.
+    const callContext =
+      call.createTaskSent === undefined ? context : Context.add(context, CreateProbe, call as CreateProbe)
+    return this.#start(callContext, effect, signal).then((exit) => settle(exit, signal, call))
   }
 
   /**
