@@ -298,7 +298,8 @@ const retryIdempotent = <A>(
 
 // ===== Events =====
 
-const emitter = (env: LifecycleEnv, local: EventListener | undefined) => (event: LifecycleEvent) =>
+/** Delivers an event to the client-level listeners, then to the call's own. */
+const publishEvent = (env: LifecycleEnv, local: EventListener | undefined, event: LifecycleEvent) =>
   Effect.andThen(
     env.publish(event),
     Effect.sync(() => {
@@ -726,9 +727,10 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
   Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
     const progress: Progress = { taskId: undefined, queries: 0, createTaskSent: false }
-    const publish = emitter(env, options.onEvent)
     const emit = (event: LifecycleEvent) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => publish({ ...event, elapsedMs: now - startedAt }))
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        publishEvent(env, options.onEvent, { ...event, elapsedMs: now - startedAt }),
+      )
     const timeout = options.timeout ?? env.config.timeout
     const run = body({ startedAt, progress, emit })
     const bounded: Effect.Effect<Solved<A>, E | TaskTimeoutError, R> = timeout === undefined
@@ -795,6 +797,13 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
     })
   })
 
+/** What a call's body gets from its frame. */
+interface CallFrame {
+  readonly startedAt: number
+  readonly progress: Progress
+  readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
+}
+
 /**
  * createTask (or getToken) → already answered? done → else poll → decode: the body of `solve` and `getToken`.
  */
@@ -812,51 +821,59 @@ const createThenPoll = <S>(
       onEvent: options.onEvent,
       span: endpoint === "getToken" ? "solvekit.getToken" : "solvekit.solve",
     },
-    ({ startedAt, progress, emit }) =>
-      Effect.gen(function* () {
-        if (endpoint === "getToken" && env.config.provider.endpoints.getToken === undefined) {
-          return yield* new ApiError({
-            reason: "UnsupportedTask",
-            errorCode: "",
-            errorDescription: `${env.config.provider.name} has no getToken endpoint`,
-            httpStatus: 0,
-            endpoint: "getToken",
-          })
-        }
-        const created = yield* createTask(env, codec, endpoint, progress)
-        progress.taskId = created.taskId
-        yield* emit({
-          _tag: "Created",
-          taskType: codec.taskType,
-          taskId: created.taskId,
-          queries: 0,
-          elapsedMs: 0,
-          ready: created.solution !== undefined,
-        })
-        if (created.solution !== undefined) {
-          const now = yield* Clock.currentTimeMillis
-          return {
-            taskId: created.taskId,
-            solution: created.solution,
-            queries: 0,
-            elapsedMs: now - startedAt,
-          }
-        }
-        // getToken: lenient, a provider that answers it asynchronously is polled like any task.
-        const solution = yield* poll(env, {
-          codec,
-          taskId: created.taskId,
-          createdAt: created.createdAt,
-          queriesUsed: 0,
-          policy: options.policy ?? env.config.policy,
-          startedAt,
-          progress,
-          emit,
-        })
-        const now = yield* Clock.currentTimeMillis
-        return { taskId: created.taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
-      }),
+    (frame) => Effect.gen(() => createThenPollBody(env, codec, options, endpoint, frame)),
   )
+
+/** The body of `createThenPoll`, a module-level generator: an inline one is a new function per call. */
+function* createThenPollBody<S>(
+  env: LifecycleEnv,
+  codec: TaskCodec<S>,
+  options: CallOptions,
+  endpoint: "createTask" | "getToken",
+  { startedAt, progress, emit }: CallFrame,
+) {
+  if (endpoint === "getToken" && env.config.provider.endpoints.getToken === undefined) {
+    return yield* new ApiError({
+      reason: "UnsupportedTask",
+      errorCode: "",
+      errorDescription: `${env.config.provider.name} has no getToken endpoint`,
+      httpStatus: 0,
+      endpoint: "getToken",
+    })
+  }
+  const created = yield* createTask(env, codec, endpoint, progress)
+  progress.taskId = created.taskId
+  yield* emit({
+    _tag: "Created",
+    taskType: codec.taskType,
+    taskId: created.taskId,
+    queries: 0,
+    elapsedMs: 0,
+    ready: created.solution !== undefined,
+  })
+  if (created.solution !== undefined) {
+    const now = yield* Clock.currentTimeMillis
+    return {
+      taskId: created.taskId,
+      solution: created.solution,
+      queries: 0,
+      elapsedMs: now - startedAt,
+    }
+  }
+  // getToken: lenient, a provider that answers it asynchronously is polled like any task.
+  const solution = yield* poll(env, {
+    codec,
+    taskId: created.taskId,
+    createdAt: created.createdAt,
+    queriesUsed: 0,
+    policy: options.policy ?? env.config.policy,
+    startedAt,
+    progress,
+    emit,
+  })
+  const now = yield* Clock.currentTimeMillis
+  return { taskId: created.taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
+}
 
 /** createTask → (already answered? done) → poll → decode. */
 export const solve = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: SolveOptions = {}) =>
