@@ -1,6 +1,6 @@
 /** Renders the benchmark results as BENCHMARKS.md. */
 import type { BundleFigures } from "./BundleSize.ts"
-import { BUDGET_GZIP_BYTES, ENTRY_SOURCE, USED_TASK_TYPE } from "./BundleSize.ts"
+import { BUDGET_GZIP_BYTES, ENTRY_SOURCE, TARGET_GZIP_BYTES, USED_TASK_TYPE } from "./BundleSize.ts"
 import type { ColdStartResult } from "./ColdStart.ts"
 import type { Machine } from "./Machine.ts"
 import type { MemoryResult } from "./Memory.ts"
@@ -259,7 +259,7 @@ const summary = (r: Results): string => {
           "<= 40 KB, one task type",
           `${kb(r.bundle.value.gzipBytes)}, foreign task types: ${r.bundle.value.foreignTaskTypes.length}`,
           status(
-            r.bundle.value.gzipBytes <= BUDGET_GZIP_BYTES && r.bundle.value.foreignTaskTypes.length === 0,
+            r.bundle.value.gzipBytes <= TARGET_GZIP_BYTES && r.bundle.value.foreignTaskTypes.length === 0,
           ),
         ]
       : failedRow("browser bundle (min + gzip)", "<= 40 KB", r.bundle),
@@ -356,17 +356,24 @@ ${ENTRY_SOURCE.trimEnd()}
 \`\`\`
 
 ${table(
-  ["unminified", "minified", "minified + gzip", "budget", "status"],
+  ["unminified", "minified", "minified + gzip", "target (issue 7)", "status", "CI budget", "status"],
   [
     [
       kb(bundle.rawBytes),
       kb(bundle.minifiedBytes),
       kb(bundle.gzipBytes),
+      kb(TARGET_GZIP_BYTES),
+      status(bundle.gzipBytes <= TARGET_GZIP_BYTES),
       kb(BUDGET_GZIP_BYTES),
       status(bundle.gzipBytes <= BUDGET_GZIP_BYTES),
     ],
   ],
 )}
+
+The CI budget is a regression guard at today's size plus a little room, not the target: Effect's runtime
+(~17 KB), Effect Schema (~14 KB) and ky (~8.6 KB gzip), all three fixed choices of the project, fill the
+40 KB target before any SDK code. Reaching it needs a design change (for example a Schema-free decode path for
+browsers), not a trim.
 
 Task types in the bundle: ${bundle.taskTypesInBundle.map((t) => `\`${t}\``).join(", ")} of the catalogue's
 ${bundle.catalogueSize} (${USED_TASK_TYPE} names its proxied variant \`ReCaptchaV2Task\` for error hints). Types
