@@ -11,6 +11,8 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Pull from "effect/Pull"
+import * as Schedule from "effect/Schedule"
 import type { ProviderLimits, ProviderPollingAdvice } from "./Provider.ts"
 
 /** What a policy knows when it chooses the next delay. */
@@ -72,6 +74,43 @@ export const fixed = (interval: Duration.Input, firstDelay: Duration.Input = int
     observe: () => Effect.void,
   }
 }
+
+/**
+ * A cadence written as an Effect `Schedule`: its delays are the waits before each query (the first delay
+ * before the first query), and its input is the `PollContext`, so `Schedule.while` can look at the task type
+ * or the last status. A schedule that ends stops the polling: the task fails with the lifecycle's deadline
+ * error, taskId included. The provider's limits still veto any delay.
+ *
+ * The schedule is replayed from its start for each query (at most the query budget of steps) with the task's
+ * own elapsed time, so one schedule value serves every task and no per-task state is kept.
+ *
+ * ```ts
+ * Policy.fromSchedule(Schedule.exponential("1 second", 1.5).pipe(Schedule.either(Schedule.spaced("3 seconds"))))
+ * ```
+ */
+export const fromSchedule = <Output>(
+  schedule: Schedule.Schedule<Output, PollContext>,
+  name = "schedule",
+): PollPolicy => ({
+  name: `fromSchedule(${name})`,
+  nextDelay: (context) =>
+    Effect.gen(function* () {
+      const step = yield* Schedule.toStep(schedule)
+      let delay = Duration.infinity
+      for (let attempt = 0; attempt <= context.attempt; attempt++) {
+        // Steps before the current one replay the past; times before "now" are spread evenly over it.
+        const now = context.attempt === 0 ? 0 : Math.round((context.elapsedMs * attempt) / context.attempt)
+        const next = yield* step(now, context).pipe(
+          Effect.map(([, duration]) => duration),
+          Pull.catchDone(() => Effect.succeed(undefined)),
+        )
+        if (next === undefined) return Duration.infinity
+        delay = next
+      }
+      return delay
+    }),
+  observe: () => Effect.void,
+})
 
 /**
  * The provider's advice: a short first delay (CapSolver: 1.5 s), then its interval while processing
