@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events"
 import { ConfigProvider } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import {
@@ -263,6 +264,59 @@ describe("PromiseClient", () => {
     const error = await rejectionOf(client.getBalance())
     expect(isConfigurationError(error)).toBe(true)
     expect((error as Error).message).toContain("SOLVEKIT_API_KEY")
+  })
+
+  it("calls sharing one signal all abort with it, and settled calls leave no abort listener on it", async () => {
+    const transport = Scripted.make({
+      createTask: Scripted.created("task-s"),
+      getTaskResult: Scripted.processing,
+    })
+    const client = clientFor(transport, { policy: slow })
+    const controller = new AbortController()
+    let created = 0
+    let allCreated: () => void = () => {}
+    const createdAll = new Promise<void>((resolve) => {
+      allCreated = resolve
+    })
+    const onEvent = (event: LifecycleEvent) => {
+      if (event._tag === "Created" && ++created === 3) allCreated()
+    }
+    const solving = [1, 2, 3].map(() => client.solve(task, { signal: controller.signal, onEvent }))
+    await createdAll
+    expect(getEventListeners(controller.signal, "abort").length).toBeGreaterThan(0)
+    controller.abort(new Error("user left"))
+    const errors = await Promise.all(solving.map(rejectionOf))
+    expect(errors.map((error) => isAbortedError(error) && error.taskId)).toEqual([
+      "task-s",
+      "task-s",
+      "task-s",
+    ])
+    // A signal that outlives its calls (a page-wide controller) must not collect listeners from each of them.
+    const kept = new AbortController()
+    await client.getBalance({ signal: kept.signal }).catch(() => undefined)
+    expect(getEventListeners(kept.signal, "abort")).toHaveLength(0)
+  })
+
+  it("dispose ends calls still running: they reject with AbortedError", async () => {
+    const transport = Scripted.make({
+      createTask: Scripted.created("task-d"),
+      getTaskResult: Scripted.processing,
+    })
+    const client = makePromiseClient(Scripted.clientLayer(transport, { policy: slow }))
+    let markCreated: () => void = () => {}
+    const createdOnce = new Promise<void>((resolve) => {
+      markCreated = resolve
+    })
+    const solving = client.solve(task, {
+      onEvent: (event) => {
+        if (event._tag === "Created") markCreated()
+      },
+    })
+    await createdOnce
+    await client.dispose()
+    const error = await rejectionOf(solving)
+    expect(isAbortedError(error) && error.taskId).toBe("task-d")
+    expect(transport.callsTo("getTaskResult")).toHaveLength(0)
   })
 
   it("dispose (and Symbol.asyncDispose) releases the client; later calls reject", async () => {
