@@ -136,53 +136,56 @@ export const make = (options: KyTransportOptions): Transport["Service"] => {
     headers: { "content-type": "application/json", accept: "application/json", ...options.headers },
   })
   const post = (endpoint: string, body: unknown): Effect.Effect<TransportResponse, TransportError> =>
-    Effect.gen(function* () {
-      const path = endpoint.replace(/^\/+/, "")
-      // Encoded before fetching: a body that cannot be encoded was certainly not sent.
-      const encoded = yield* Effect.try({
-        try: () => encodeBody(body),
-        catch: (cause) =>
-          new TransportError({ endpoint, kind: "Network", requestSent: false, cause: sanitizeCause(cause) }),
-      })
-      const response = yield* Effect.tryPromise({
-        try: (signal) => http.post(path, { body: encoded, signal }),
-        catch: (cause) =>
-          new TransportError({
+    Effect.gen(() => postOnce(http, maxBodyBytes, endpoint, body))
+  return Transport.of({ post })
+}
+
+/** One POST, read with the cap. A module-level generator: an inline one is a new function per request. */
+function* postOnce(http: KyInstance, maxBodyBytes: number, endpoint: string, body: unknown) {
+  const path = endpoint.replace(/^\/+/, "")
+  // Encoded before fetching: a body that cannot be encoded was certainly not sent.
+  const encoded = yield* Effect.try({
+    try: () => encodeBody(body),
+    catch: (cause) =>
+      new TransportError({ endpoint, kind: "Network", requestSent: false, cause: sanitizeCause(cause) }),
+  })
+  const response = yield* Effect.tryPromise({
+    try: (signal) => http.post(path, { body: encoded, signal }),
+    catch: (cause) =>
+      new TransportError({
+        endpoint,
+        kind: "Network",
+        requestSent: requestNeverSent(cause) ? false : "unknown",
+        cause: sanitizeCause(cause),
+      }),
+  })
+  const now = yield* Clock.currentTimeMillis
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now)
+  const text = yield* Effect.tryPromise({
+    try: (signal) => readCapped(response, maxBodyBytes, signal),
+    catch: (cause) =>
+      cause instanceof BodyTooLarge
+        ? new TransportError({
+            endpoint,
+            kind: "BodyTooLarge",
+            requestSent: true,
+            httpStatus: response.status,
+            retryAfterMs,
+          })
+        : new TransportError({
             endpoint,
             kind: "Network",
-            requestSent: requestNeverSent(cause) ? false : "unknown",
+            requestSent: true,
+            httpStatus: response.status,
+            retryAfterMs,
             cause: sanitizeCause(cause),
           }),
-      })
-      const now = yield* Clock.currentTimeMillis
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now)
-      const text = yield* Effect.tryPromise({
-        try: (signal) => readCapped(response, maxBodyBytes, signal),
-        catch: (cause) =>
-          cause instanceof BodyTooLarge
-            ? new TransportError({
-                endpoint,
-                kind: "BodyTooLarge",
-                requestSent: true,
-                httpStatus: response.status,
-                retryAfterMs,
-              })
-            : new TransportError({
-                endpoint,
-                kind: "Network",
-                requestSent: true,
-                httpStatus: response.status,
-                retryAfterMs,
-                cause: sanitizeCause(cause),
-              }),
-      }).pipe(
-        Effect.onInterrupt(() =>
-          Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve()),
-        ),
-      )
-      return { status: response.status, retryAfterMs, body: text }
-    })
-  return Transport.of({ post })
+  }).pipe(
+    Effect.onInterrupt(() =>
+      Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve()),
+    ),
+  )
+  return { status: response.status, retryAfterMs, body: text } satisfies TransportResponse
 }
 
 /** A `Transport` layer on ky for an explicit base URL. */
