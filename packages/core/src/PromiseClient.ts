@@ -21,7 +21,7 @@ import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
+import type * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
@@ -422,7 +422,9 @@ export class PromiseClient implements SolveKitClient {
     if (this.#disposed) return
     this.#disposed = true
     // The runtime's own scope does not know these fibers (see #start): they end first, as it would do.
-    await Promise.all([...this.#inFlight].map((fiber) => Effect.runPromise(Fiber.interrupt(fiber))))
+    const running = [...this.#inFlight]
+    for (const fiber of running) fiber.interruptUnsafe()
+    await Promise.all(running.map((fiber) => new Promise((resolve) => fiber.addObserver(resolve))))
     await this.#runtime.dispose()
   }
 
