@@ -1,11 +1,13 @@
 /**
- * The task lifecycle: createTask → (answered already? done) → poll getTaskResult on a Schedule → decode.
+ * The task lifecycle: createTask → (answered already? done) → poll getTaskResult on the policy's cadence
+ * (`PollPolicy`; `Policy.fromSchedule` turns any Effect `Schedule` into one) → decode.
  *
  * Guarantees enforced here by construction, whatever the polling policy or retry settings say:
  * - every getTaskResult attempt (retries included) passes one gate that counts it against the provider's
  *   per-task budget (CapSolver: 120) and refuses to start it after `createdAt + window - margin`, where
  *   `createdAt` is the instant createTask was *sent*;
- * - the schedules refuse to sleep past that deadline, so an exhausted task fails at once instead of idling;
+ * - no wait (the policy's, a retry's backoff) may end past that deadline, so an exhausted task fails at once
+ *   instead of idling;
  * - polling stops at the first outcome (ready, or a non-transient error): no query after the outcome;
  * - createTask is re-sent only when the server certainly created nothing (a transient error answer, HTTP
  *   429/503, a connection refused before sending); any other failure after sending is a
