@@ -177,6 +177,20 @@ const httpStatusError = (ctx: Context, response: TransportResponse) =>
     taskId: ctx.taskId,
   })
 
+type Decode = (input: unknown) => Result.Result<unknown, Schema.SchemaError>
+
+/** One compiled decoder per response schema: building it is not free, and every response needs one. */
+const decoders = new WeakMap<object, Decode>()
+
+const decoderOf = (schema: Schema.Codec<unknown, unknown>): Decode => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownResult(schema as Schema.Decoder<unknown>)
+    decoders.set(schema, decode)
+  }
+  return decode
+}
+
 /** Parses the raw body as JSON and decodes it with `schema`, or explains why it is not the protocol. */
 const decodeBody = <S extends Schema.Codec<unknown, unknown>>(
   schema: S,
@@ -198,8 +212,8 @@ const decodeBody = <S extends Schema.Codec<unknown, unknown>>(
         : httpStatusError(ctx, response),
     )
   }
-  const decoded = Schema.decodeUnknownResult(schema as Schema.Decoder<S["Type"]>)(json)
-  if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
+  const decoded = decoderOf(schema)(json)
+  if (Result.isSuccess(decoded)) return Result.succeed(decoded.success as S["Type"])
   if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
   const issue = decoded.failure.message
   return Result.fail(decodeError(ctx, response, issue || "unexpected shape"))

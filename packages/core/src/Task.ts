@@ -237,15 +237,37 @@ const definedFields = (input: Record<string, unknown>): Record<string, unknown> 
 const without = (input: Record<string, unknown>, keys: ReadonlyArray<string>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(input).filter(([key]) => !keys.includes(key)))
 
+type Decode = (input: unknown) => Result.Result<unknown, Schema.SchemaError>
+
+/**
+ * Compiled decoders, one per schema (a definition's schemas live as long as the definition): compiling
+ * is not free, and every validation and every solution needs one.
+ */
+const inputDecoders = new WeakMap<object, Decode>()
+const solutionDecoders = new WeakMap<object, Decode>()
+
+const cachedDecoder = (
+  cache: WeakMap<object, Decode>,
+  schema: Schema.Top,
+  options: { readonly errors: "all"; readonly onExcessProperty?: "error" },
+): Decode => {
+  let decode = cache.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownResult(schema as Schema.Decoder<unknown>, options)
+    cache.set(schema, decode)
+  }
+  return decode
+}
+
+const inputOptions = { errors: "all", onExcessProperty: "error" } as const
+const solutionOptions = { errors: "all" } as const
+
 const decodeFields = (
   schema: Schema.Top,
   input: Record<string, unknown>,
   unexpectedKey: (field: string) => string,
 ): Result.Result<Record<string, unknown>, ReadonlyArray<FieldIssue>> => {
-  const decoded = Schema.decodeUnknownResult(schema as Schema.Decoder<unknown>)(input, {
-    errors: "all",
-    onExcessProperty: "error",
-  })
+  const decoded = cachedDecoder(inputDecoders, schema, inputOptions)(input)
   if (Result.isSuccess(decoded)) {
     return isRecord(decoded.success)
       ? Result.succeed(decoded.success)
@@ -573,7 +595,7 @@ export const decodeSolution = <R extends AnyTaskRequest>(
   try {
     const definition = request.definition
     taskType = definition.type
-    const decoded = Schema.decodeUnknownResult(definition.solutionSchema)(solution, { errors: "all" })
+    const decoded = cachedDecoder(solutionDecoders, definition.solutionSchema, solutionOptions)(solution)
     if (Result.isSuccess(decoded)) return Result.succeed(decoded.success as SolutionOf<R>)
     issues = fieldIssues(decoded.failure.issue)
   } catch (error) {
