@@ -18,7 +18,9 @@
  * servers and anything with `Request`/`Response`; `toNodeHandler` (NodeHandler.ts) adapts it to `node:http`
  * and Express.
  * Every refusal is a CapSolver-shaped body (`{ errorId: 1, errorCode, errorDescription }`), so solvekit's
- * browser client surfaces it as an `ApiError` with that `errorCode`.
+ * browser client surfaces it as an `ApiError` with that `errorCode`, except a createTask / getToken whose
+ * answer was lost: that is a 502 with a plain-text body, which the client reports as
+ * `CreateTaskOutcomeUnknownError` (the task may exist; re-sending could pay twice).
  *
  * @since 0.1.0
  */
@@ -134,22 +136,29 @@ const endpoints: ReadonlySet<string> = new Set<RelayEndpoint>([
   "getToken",
 ])
 
-/** A refusal or relay-side failure, answered as a CapSolver-shaped error body. */
+/**
+ * A refusal or relay-side failure, answered as a CapSolver-shaped error body, or, when `plainText` is set, as a
+ * plain-text body: a client reads a 5xx without a provider envelope as "the provider's answer never arrived"
+ * (for createTask: outcome unknown, never re-sent), which a JSON error body would hide.
+ */
 class Refusal {
   readonly status: number
   readonly errorCode: string
   readonly errorDescription: string
   readonly headers: Record<string, string>
+  readonly plainText: boolean
   constructor(
     status: number,
     errorCode: string,
     errorDescription: string,
     headers: Record<string, string> = {},
+    plainText = false,
   ) {
     this.status = status
     this.errorCode = errorCode
     this.errorDescription = errorDescription
     this.headers = headers
+    this.plainText = plainText
   }
 }
 const refusal = (
@@ -157,7 +166,11 @@ const refusal = (
   errorCode: string,
   errorDescription: string,
   headers: Record<string, string> = {},
-) => new Refusal(status, errorCode, errorDescription, headers)
+  plainText = false,
+) => new Refusal(status, errorCode, errorDescription, headers, plainText)
+
+/** The header that names why the relay answered a 502 itself. */
+const RELAY_ERROR_HEADER = "x-solvekit-relay-error"
 
 const typeName = (entry: string | { readonly type: string }): string =>
   (typeof entry === "string" ? entry : entry.type).toLowerCase()
@@ -474,11 +487,14 @@ export const createRelay = (options: RelayOptions): Relay => {
     } catch (cause) {
       const neverSent = KyTransport.requestNeverSent(cause)
       // Only a task request that may have reached the provider is "outcome unknown": retrying it could pay twice.
+      // The answer is plain text, not a JSON error, so the client reads it as outcome-unknown and never re-sends.
       if (!neverSent && (endpoint === "createTask" || endpoint === "getToken")) {
         return refusal(
           502,
           "ERROR_RELAY_UPSTREAM_FAILED",
           "The provider's answer was lost; the task may have been created. Do not resend it blindly.",
+          { [RELAY_ERROR_HEADER]: "upstream-outcome-unknown" },
+          true,
         )
       }
       return refusal(
@@ -507,6 +523,17 @@ export const createRelay = (options: RelayOptions): Relay => {
         errorCode: failure.errorCode,
         taskType,
       })
+      if (failure.plainText) {
+        return new Response(`${failure.errorCode}: ${failure.errorDescription}\n`, {
+          status: failure.status,
+          headers: {
+            "content-type": "text/plain; charset=utf-8",
+            "cache-control": "no-store",
+            ...cors,
+            ...failure.headers,
+          },
+        })
+      }
       return json(
         failure.status,
         { errorId: 1, errorCode: failure.errorCode, errorDescription: failure.errorDescription },

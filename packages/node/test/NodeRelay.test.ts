@@ -1,6 +1,12 @@
-import { isConfigurationError, ReCaptchaV2TaskProxyLess } from "@solvekit/core"
+import {
+  isApiError,
+  isConfigurationError,
+  isCreateTaskOutcomeUnknownError,
+  ReCaptchaV2TaskProxyLess,
+} from "@solvekit/core"
 import { serve } from "@solvekit/emulator/node"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { createClient } from "../src/NodeClient.ts"
 import { toNodeHandler } from "../src/NodeHandler.ts"
 import { createRelay, type RelayEvent, type RelayOptions } from "../src/NodeRelay.ts"
 import { closedPortUrl, listen } from "./support/servers.ts"
@@ -411,5 +417,81 @@ describe("createRelay", () => {
     } finally {
       if (saved !== undefined) process.env.CAPSOLVER_API_KEY = saved
     }
+  })
+})
+
+describe("when the provider's answer cannot be passed on", () => {
+  /** Mounts a relay on a real port and returns a relay-mode client (no key: the relay adds it) talking to it. */
+  const relayModeClient = async (relayOptions: Partial<RelayOptions>) => {
+    const { relay, events } = makeRelay(relayOptions)
+    const server = await listen(toNodeHandler(relay.handle))
+    cleanups.push(() => server.close())
+    const client = createClient({
+      keyless: true,
+      baseUrl: server.url,
+      retry: { baseDelayMs: 1, maxDelayMs: 4 },
+    })
+    cleanups.push(() => client.dispose())
+    return { client, events, url: server.url }
+  }
+
+  const task = ReCaptchaV2TaskProxyLess({ websiteURL: "https://example.com/login", websiteKey: "site" })
+
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => expect.unreachable("the solve should have failed"),
+      (error: unknown) => {
+        seen.push(String(error), JSON.stringify(error))
+        return error
+      },
+    )
+
+  /** A plain POST to the relay that keeps the raw answer (it is not JSON in these cases). */
+  const postRaw = async (url: string, body: unknown) => {
+    const response = await fetch(`${url}/createTask`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    })
+    const text = await response.text()
+    seen.push(text)
+    return { status: response.status, headers: response.headers, text }
+  }
+
+  it("a createTask whose answer is lost reaches a relay-mode client as outcome unknown, and is created once", async () => {
+    const dropping = await serve({
+      keys: [KEY],
+      timeScale: 1000,
+      faults: { dropAfterCreate: { rate: 1, endpoints: ["createTask"] } },
+    })
+    cleanups.push(() => dropping.close())
+    const { client, events } = await relayModeClient({ baseUrl: dropping.url })
+
+    const error = await failure(client.solve(task))
+
+    expect(isCreateTaskOutcomeUnknownError(error)).toBe(true)
+    expect(isApiError(error)).toBe(false)
+    const audit = dropping.emulator.audit()
+    expect(audit.requests.byEndpoint.createTask).toBe(1)
+    expect(audit.tasks.created).toBe(1)
+    expect(audit.tasks.duplicateCreations).toBe(0)
+    expect(events).toMatchObject([{ _tag: "Refused", status: 502, errorCode: "ERROR_RELAY_UPSTREAM_FAILED" }])
+  })
+
+  it("answers a lost createTask with a plain-text 502 that names the outcome as unknown", async () => {
+    const dropping = await serve({
+      keys: [KEY],
+      timeScale: 1000,
+      faults: { dropAfterCreate: { rate: 1, endpoints: ["createTask"] } },
+    })
+    cleanups.push(() => dropping.close())
+    const { url } = await relayModeClient({ baseUrl: dropping.url })
+
+    const answer = await postRaw(url, recaptcha("site"))
+
+    expect(answer.status).toBe(502)
+    expect(answer.headers.get("content-type")).toMatch(/^text\/plain/)
+    expect(answer.headers.get("x-solvekit-relay-error")).toBe("upstream-outcome-unknown")
+    expect(() => JSON.parse(answer.text)).toThrow()
   })
 })
