@@ -19,7 +19,7 @@
  * and Express.
  * Every refusal is a CapSolver-shaped body (`{ errorId: 1, errorCode, errorDescription }`), so solvekit's
  * browser client surfaces it as an `ApiError` with that `errorCode`, except a createTask / getToken whose
- * answer was lost: that is a 502 with a plain-text body, which the client reports as
+ * answer was lost or too large: that is a 502 with a plain-text body, which the client reports as
  * `CreateTaskOutcomeUnknownError` (the task may exist; re-sending could pay twice).
  *
  * @since 0.1.0
@@ -103,6 +103,11 @@ export interface RelayOptions {
   readonly allowOrigins?: "*" | ReadonlyArray<string> | undefined
   /** Largest accepted request body. Default 2 MiB (base64 images). */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * Largest accepted provider answer. Default 1 MiB. A longer answer is cut off and the browser gets a 502 with
+   * a plain-text body (for createTask / getToken: the task may exist, see `upstream-outcome-unknown`).
+   */
+  readonly maxUpstreamBodyBytes?: number | undefined
   /** Upstream request timeout in ms. Default 30 s (getToken: 150 s, it blocks until solved). */
   readonly upstreamTimeoutMs?: number | undefined
   /** Called for every forwarded and refused request. */
@@ -122,6 +127,7 @@ export interface Relay {
 const DEFAULT_TASKS_PER_CLIENT_PER_MINUTE = 10
 const DEFAULT_REQUESTS_PER_CLIENT_PER_MINUTE = 300
 const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+const DEFAULT_MAX_UPSTREAM_BODY_BYTES = 1024 * 1024
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000
 const GET_TOKEN_TIMEOUT_MS = 150_000
 const MINUTE_MS = 60_000
@@ -171,6 +177,33 @@ const refusal = (
 
 /** The header that names why the relay answered a 502 itself. */
 const RELAY_ERROR_HEADER = "x-solvekit-relay-error"
+
+/** Thrown by `readCapped` when the provider's answer is longer than the cap. */
+class UpstreamBodyTooLarge extends Error {}
+
+/** Reads a response body as text, stopping (and cancelling the stream) once it passes `maxBytes`. */
+const readCapped = async (response: Response, maxBytes: number): Promise<string> => {
+  const declared = Number(response.headers.get("content-length"))
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined)
+    throw new UpstreamBodyTooLarge()
+  }
+  if (response.body === null) return ""
+  const reader = response.body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      throw new UpstreamBodyTooLarge()
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
 
 const typeName = (entry: string | { readonly type: string }): string =>
   (typeof entry === "string" ? entry : entry.type).toLowerCase()
@@ -299,6 +332,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     limits.requestsPerClientPerMinute ?? DEFAULT_REQUESTS_PER_CLIENT_PER_MINUTE,
   )
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const maxUpstreamBodyBytes = options.maxUpstreamBodyBytes ?? DEFAULT_MAX_UPSTREAM_BODY_BYTES
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS
   const owned = new Map<string, OwnedTask>()
   const pending = new Map<string, number>()
@@ -482,10 +516,10 @@ export const createRelay = (options: RelayOptions): Relay => {
         body: JSON.stringify({ clientKey: keyText, ...payload }),
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
       })
-      const text = await response.text()
+      const text = await readCapped(response, maxUpstreamBodyBytes)
       return { status: response.status, text, retryAfter: response.headers.get("retry-after") }
     } catch (cause) {
-      const neverSent = KyTransport.requestNeverSent(cause)
+      const neverSent = !(cause instanceof UpstreamBodyTooLarge) && KyTransport.requestNeverSent(cause)
       // Only a task request that may have reached the provider is "outcome unknown": retrying it could pay twice.
       // The answer is plain text, not a JSON error, so the client reads it as outcome-unknown and never re-sends.
       if (!neverSent && (endpoint === "createTask" || endpoint === "getToken")) {
@@ -494,6 +528,15 @@ export const createRelay = (options: RelayOptions): Relay => {
           "ERROR_RELAY_UPSTREAM_FAILED",
           "The provider's answer was lost; the task may have been created. Do not resend it blindly.",
           { [RELAY_ERROR_HEADER]: "upstream-outcome-unknown" },
+          true,
+        )
+      }
+      if (cause instanceof UpstreamBodyTooLarge) {
+        return refusal(
+          502,
+          "ERROR_RELAY_UPSTREAM_FAILED",
+          "The provider's answer was larger than this relay accepts.",
+          { [RELAY_ERROR_HEADER]: "upstream-body-too-large" },
           true,
         )
       }

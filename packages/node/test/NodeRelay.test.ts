@@ -494,4 +494,43 @@ describe("when the provider's answer cannot be passed on", () => {
     expect(answer.headers.get("x-solvekit-relay-error")).toBe("upstream-outcome-unknown")
     expect(() => JSON.parse(answer.text)).toThrow()
   })
+
+  it("stops reading a provider answer larger than the cap and reports the createTask outcome as unknown", async () => {
+    let bytesSent = 0
+    const huge = await listen((req, res) => {
+      req.resume()
+      res.writeHead(200, { "content-type": "application/json" })
+      // 64 MiB announced by nothing but the stream itself (chunked): the relay must stop on its own.
+      const chunk = Buffer.alloc(64 * 1024, "a")
+      let left = 1024
+      const pump = () => {
+        while (left > 0) {
+          left--
+          bytesSent += chunk.length
+          if (!res.write(chunk)) return void res.once("drain", pump)
+        }
+        res.end()
+      }
+      res.on("close", () => {
+        left = 0
+      })
+      res.write('{"errorId":0,"taskId":"huge","padding":"')
+      pump()
+    })
+    cleanups.push(() => huge.close())
+    const { client, url, events } = await relayModeClient({
+      baseUrl: huge.url,
+      maxUpstreamBodyBytes: 256 * 1024,
+    })
+
+    const error = await failure(client.solve(task))
+    expect(isCreateTaskOutcomeUnknownError(error)).toBe(true)
+
+    const answer = await postRaw(url, recaptcha("site"))
+    expect(answer.status).toBe(502)
+    expect(answer.headers.get("content-type")).toMatch(/^text\/plain/)
+    expect(answer.text.length).toBeLessThan(1024)
+    expect(bytesSent).toBeLessThan(64 * 1024 * 1024)
+    expect(events.map((event) => event._tag)).toEqual(["Refused", "Refused"])
+  })
 })
