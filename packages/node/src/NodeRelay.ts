@@ -674,9 +674,12 @@ export const createRelay = (options: RelayOptions): Relay => {
         endpoint: relayed,
         clientId,
         taskType,
-        taskId: taskId ?? (typeof body.taskId === "string" ? body.taskId : undefined),
+        taskId:
+          taskId === undefined ? (typeof body.taskId === "string" ? body.taskId : undefined) : scrub(taskId),
         status: answer.status,
-        errorCode: parsed?.errorCode === "" ? undefined : parsed?.errorCode,
+        // The provider's words: an errorCode may echo the request, key included.
+        errorCode:
+          parsed?.errorCode === undefined || parsed.errorCode === "" ? undefined : scrub(parsed.errorCode),
       })
       return new Response(scrub(answer.text), {
         status: answer.status,

@@ -533,4 +533,22 @@ describe("when the provider's answer cannot be passed on", () => {
     expect(bytesSent).toBeLessThan(64 * 1024 * 1024)
     expect(events.map((event) => event._tag)).toEqual(["Refused", "Refused"])
   })
+
+  it("scrubs the key from a provider errorCode in the Forwarded event", async () => {
+    const echoing = await listen(async (req, res) => {
+      const chunks: Array<Buffer> = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      const { clientKey } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { clientKey: string }
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify({ errorId: 1, errorCode: `ERROR_KEY_${clientKey}`, errorDescription: "bad" }))
+    })
+    cleanups.push(() => echoing.close())
+    const { relay, events } = makeRelay({ baseUrl: echoing.url })
+
+    const answer = await post(relay.handle, "createTask", recaptcha("site"))
+
+    expect(answer.body.errorCode).toBe("ERROR_KEY_[redacted]")
+    expect(events).toMatchObject([{ _tag: "Forwarded", errorCode: "ERROR_KEY_[redacted]" }])
+    expect(JSON.stringify(events)).not.toContain(KEY)
+  })
 })
