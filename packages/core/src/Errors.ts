@@ -146,6 +146,10 @@ export class ApiError extends /*#__PURE__*/ Base("ApiError")<{
   readonly endpoint: Endpoint
   readonly retryAfterMs?: number | undefined
   readonly taskId?: string | undefined
+  /** Clock time (epoch ms) at which createTask was sent, when known: resume with `waitForResult(error)`. */
+  readonly createdAt?: number | undefined
+  /** getTaskResult queries already spent on the task, when known. */
+  readonly queries?: number | undefined
 }> {
   override get message(): string {
     const code = this.errorCode === "" ? "(no error code)" : this.errorCode
@@ -172,6 +176,10 @@ export class TransportError extends /*#__PURE__*/ Base("TransportError")<{
   readonly retryAfterMs?: number | undefined
   readonly bodyExcerpt?: string | undefined
   readonly taskId?: string | undefined
+  /** Clock time (epoch ms) at which createTask was sent, when known: resume with `waitForResult(error)`. */
+  readonly createdAt?: number | undefined
+  /** getTaskResult queries already spent on the task, when known. */
+  readonly queries?: number | undefined
   readonly cause?: unknown
 }> {
   override get message(): string {
@@ -200,6 +208,10 @@ export class DecodeError extends /*#__PURE__*/ Base("DecodeError")<{
   readonly excerpt: string
   readonly issue: string
   readonly taskId?: string | undefined
+  /** Clock time (epoch ms) at which createTask was sent, when known: resume with `waitForResult(error)`. */
+  readonly createdAt?: number | undefined
+  /** getTaskResult queries already spent on the task, when known. */
+  readonly queries?: number | undefined
 }> {
   override get message(): string {
     const status = this.httpStatus === undefined ? "" : ` (HTTP ${this.httpStatus})`
@@ -233,6 +245,10 @@ export class TaskTimeoutError extends /*#__PURE__*/ Base("TaskTimeoutError")<{
   readonly timeoutMs: number
   readonly elapsedMs: number
   readonly createTaskOutcome?: CreateTaskOutcome | undefined
+  /** Clock time (epoch ms) at which createTask was sent, when known: resume with `waitForResult(error)`. */
+  readonly createdAt?: number | undefined
+  /** getTaskResult queries already spent on the task, when known. */
+  readonly queries?: number | undefined
 }> {
   override get message(): string {
     return `solve timed out after ${this.elapsedMs} ms (timeout ${this.timeoutMs} ms)${withTask(this.taskId)}${outcomeNote(this.createTaskOutcome)}`
@@ -244,6 +260,8 @@ export class PollBudgetExhaustedError extends /*#__PURE__*/ Base("PollBudgetExha
   readonly taskId: string
   readonly queries: number
   readonly limit: number
+  /** Clock time (epoch ms) at which createTask was sent, when known. */
+  readonly createdAt?: number | undefined
   readonly cause?: unknown
 }> {
   override get message(): string {
@@ -256,6 +274,10 @@ export class TaskDeadlineError extends /*#__PURE__*/ Base("TaskDeadlineError")<{
   readonly taskId: string
   readonly elapsedMs: number
   readonly windowMs: number
+  /** Clock time (epoch ms) at which createTask was sent, when known: resume with `waitForResult(error)`. */
+  readonly createdAt?: number | undefined
+  /** getTaskResult queries already spent on the task, when known. */
+  readonly queries?: number | undefined
   readonly cause?: unknown
 }> {
   override get message(): string {
@@ -270,6 +292,8 @@ export class TaskDeadlineError extends /*#__PURE__*/ Base("TaskDeadlineError")<{
 export class CreateTaskOutcomeUnknownError extends /*#__PURE__*/ Base("CreateTaskOutcomeUnknownError")<{
   readonly taskType: string
   readonly cause: TransportError | DecodeError
+  /** The taskId, when the answer named one although it could not be used. */
+  readonly taskId?: string | undefined
 }> {
   override get message(): string {
     return `createTask for ${this.taskType} was sent but its outcome is unknown (${this.cause.message}); not re-sent to avoid paying twice`
@@ -284,6 +308,10 @@ export class AbortedError extends /*#__PURE__*/ Base("AbortedError")<{
   readonly taskId?: string | undefined
   readonly reason?: unknown
   readonly createTaskOutcome?: CreateTaskOutcome | undefined
+  /** Clock time (epoch ms) at which createTask was sent, when known: resume with `waitForResult(error)`. */
+  readonly createdAt?: number | undefined
+  /** getTaskResult queries already spent on the task, when known. */
+  readonly queries?: number | undefined
 }> {
   override get message(): string {
     return `aborted by the caller${withTask(this.taskId)}${outcomeNote(this.createTaskOutcome)}`
@@ -414,4 +442,43 @@ export const withTaskId = <E extends RequestError>(error: E, taskId: string): E 
         taskId,
       }) as E
   }
+}
+
+/** Where a task stands, for resuming it: what `waitForResult` needs to continue the same budget and window. */
+export interface TaskProgress {
+  readonly createdAt: number | undefined
+  readonly queries: number
+}
+
+const resumableTags = new Set<string>([
+  "ApiError",
+  "TransportError",
+  "DecodeError",
+  "TaskTimeoutError",
+  "PollBudgetExhaustedError",
+  "TaskDeadlineError",
+  "AbortedError",
+])
+
+/**
+ * A copy of an error raised after createTask that records where the task stands (`createdAt`, `queries`), so
+ * `waitForResult(error)` continues the same query budget and result window. Errors without a taskId, or
+ * that already record both, are returned as they are.
+ */
+export const withTaskProgress = <E>(error: E, progress: TaskProgress): E => {
+  if (!branded(error) || taskIdOf(error) === undefined) return error
+  const current = error as {
+    readonly createdAt?: unknown
+    readonly queries?: unknown
+    readonly cause?: unknown
+  }
+  if (current.createdAt === progress.createdAt && current.queries === progress.queries) return error
+  if (!resumableTags.has(error._tag)) return error
+  const Class = (error as object).constructor as new (args: object) => E
+  return new Class({
+    ...(error as object),
+    ...(current.cause === undefined ? {} : { cause: current.cause }),
+    ...(progress.createdAt === undefined ? {} : { createdAt: progress.createdAt }),
+    queries: progress.queries,
+  })
 }

@@ -19,6 +19,8 @@ interface EventBase {
 
 export interface Created extends EventBase {
   readonly _tag: "Created"
+  /** Clock time (epoch ms) at which createTask was sent: the start of the provider's result window. */
+  readonly createdAt: number
   /** True when createTask answered with the solution (recognition tasks): no polling follows. */
   readonly ready: boolean
 }

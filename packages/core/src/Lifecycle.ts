@@ -45,6 +45,7 @@ import {
   TaskTimeoutError,
   TransportError,
   withTaskId,
+  withTaskProgress,
 } from "./Errors.ts"
 import type { EventListener, LifecycleEvent } from "./Events.ts"
 import * as Policy from "./Policy.ts"
@@ -331,6 +332,8 @@ const recordFailure = (error: { readonly _tag: string }) =>
 interface Progress {
   taskId: string | undefined
   queries: number
+  /** Clock time (epoch ms) at which the task's createTask was sent, once known. */
+  createdAt: number | undefined
   /** A createTask (or getToken) request may have reached the provider: a task may exist without a taskId. */
   createTaskSent: boolean
 }
@@ -702,11 +705,7 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
     readonly onEvent: EventListener | undefined
     readonly span: string
   },
-  body: (frame: {
-    readonly startedAt: number
-    readonly progress: Progress
-    readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
-  }) => Effect.Effect<Solved<A>, E, R>,
+  body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
   // useSpan + ParentSpan: `withSpan` also pushes a stack-frame entry (a second context change, with its
   // restore hook, held for the whole wait); the span tree is the same.
@@ -721,20 +720,20 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
     readonly timeout: Duration.Input | undefined
     readonly onEvent: EventListener | undefined
   },
-  body: (frame: {
-    readonly startedAt: number
-    readonly progress: Progress
-    readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
-  }) => Effect.Effect<Solved<A>, E, R>,
+  body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
   Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
-    const progress: Progress = { taskId: undefined, queries: 0, createTaskSent: false }
+    const progress: Progress = { taskId: undefined, queries: 0, createdAt: undefined, createTaskSent: false }
     const emit = (event: LifecycleEvent) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         publishEvent(env, options.onEvent, { ...event, elapsedMs: now - startedAt }),
       )
     const timeout = options.timeout ?? env.config.timeout
-    const run = body({ startedAt, progress, emit })
+    // Every error raised once the task exists records where it stands, so `waitForResult(error)` resumes it
+    // inside the same query budget and result window.
+    const run = Effect.mapError(body({ startedAt, progress, emit }), (error) =>
+      progress.taskId === undefined ? error : withTaskProgress(error, progress),
+    )
     const bounded: Effect.Effect<Solved<A>, E | TaskTimeoutError, R> = timeout === undefined
       ? run
       : run.pipe(
@@ -749,6 +748,9 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
                     elapsedMs: now - startedAt,
                     createTaskOutcome:
                       progress.taskId === undefined && progress.createTaskSent ? "unknown" : undefined,
+                    ...(progress.taskId === undefined
+                      ? {}
+                      : { createdAt: progress.createdAt, queries: progress.queries }),
                   }),
                 ),
               ),
@@ -845,10 +847,12 @@ function* createThenPollBody<S>(
   }
   const created = yield* createTask(env, codec, endpoint, progress)
   progress.taskId = created.taskId
+  progress.createdAt = created.createdAt
   yield* emit({
     _tag: "Created",
     taskType: codec.taskType,
     taskId: created.taskId,
+    createdAt: created.createdAt,
     queries: 0,
     elapsedMs: 0,
     ready: created.solution !== undefined,
@@ -899,7 +903,10 @@ export const waitForResult = <S>(
     ({ startedAt, progress, emit }) =>
       Effect.gen(function* () {
         progress.taskId = taskId
+        // Without the creation time the window is assumed to start now: optimistic, the task may expire
+        // before this call's deadline. Resume with the error (or `CreatedTask`) to keep the real one.
         const createdAt = options.createdAt ?? startedAt
+        progress.createdAt = createdAt
         const solution = yield* poll(env, {
           codec,
           taskId,

@@ -115,6 +115,9 @@ type AnyError = SolveError | CreateTaskError | WaitError | RequestError | Config
  */
 interface CallState {
   readonly taskId: string | undefined
+  /** When the task's createTask was sent, and the queries spent so far: what a resume needs. */
+  readonly createdAt?: number | undefined
+  readonly queries?: number | undefined
   createTaskSent?: boolean
 }
 
@@ -127,12 +130,16 @@ const NO_TASK: CallState = { taskId: undefined }
  */
 class CallTracker implements CallState {
   taskId: string | undefined = undefined
+  createdAt: number | undefined = undefined
+  queries: number | undefined = undefined
   createTaskSent = false
   readonly onEvent: EventListener
 
   constructor(client: EventListener | undefined, local: EventListener | undefined) {
     this.onEvent = (event) => {
       if (event.taskId !== undefined) this.taskId = event.taskId
+      if (event._tag === "Created") this.createdAt = event.createdAt
+      this.queries = event.queries
       client?.(event)
       local?.(event)
     }
@@ -158,6 +165,7 @@ const settle = <A>(exit: Exit.Exit<A, AnyError>, signal: AbortSignal | undefined
       taskId: call.taskId,
       reason: signal?.aborted ? signal.reason : undefined,
       createTaskOutcome: call.taskId === undefined && call.createTaskSent === true ? "unknown" : undefined,
+      ...(call.taskId === undefined ? {} : { createdAt: call.createdAt, queries: call.queries }),
     })
   }
   throw Cause.squash(exit.cause)
@@ -304,21 +312,23 @@ export class PromiseClient implements SolveKitClient {
     task: TaskHandle,
     options: PromiseWaitOptions<D> = {},
   ): Promise<Solved<WaitSolution<D>>> {
-    const taskId = typeof task === "string" ? task : task.taskId
-    const onEvent = this.#withClientListeners(options.onEvent)
+    const track = new CallTracker(this.#clientListener(), options.onEvent)
+    track.taskId = typeof task === "string" ? task : task.taskId
+    track.createdAt = options.createdAt ?? (typeof task === "string" ? undefined : task.createdAt)
+    track.queries = options.queriesUsed ?? (typeof task === "string" ? undefined : task.queries)
     return this.#run(
       SolveKit.use((kit) =>
         kit.waitForResult<D>(task, {
           ...(options.task === undefined ? {} : { task: options.task }),
           timeout: options.timeout,
           policy: options.policy,
-          onEvent,
+          onEvent: track.onEvent,
           createdAt: options.createdAt,
           queriesUsed: options.queriesUsed,
         }),
       ),
       options.signal,
-      { taskId },
+      track,
     )
   }
 

@@ -33,7 +33,14 @@ import {
   layerFromOptions,
   type ResolveOptions,
 } from "./ClientConfig.ts"
-import type { ConfigurationError, CreateTaskError, RequestError, SolveError, WaitError } from "./Errors.ts"
+import {
+  ApiError,
+  type ConfigurationError,
+  type CreateTaskError,
+  type RequestError,
+  type SolveError,
+  type WaitError,
+} from "./Errors.ts"
 import type { LifecycleEvent } from "./Events.ts"
 import * as KyTransport from "./KyTransport.ts"
 import * as Lifecycle from "./Lifecycle.ts"
@@ -44,10 +51,19 @@ import { Transport } from "./Transport.ts"
 
 export type { CreatedTask, FeedbackOptions, Solved, SolveOptions, WaitOptions } from "./Lifecycle.ts"
 
-/** Anything `waitForResult` can resume from: a taskId, or what `createTask` returned (keeps `createdAt`). */
+/**
+ * Anything `waitForResult` can resume from: a taskId, what `createTask` returned (keeps `createdAt`), or an
+ * error raised after createTask (keeps `createdAt` and the `queries` spent), so the resumed wait continues the
+ * same query budget and result window. A handle without `createdAt` assumes the task was created now.
+ */
 export type TaskHandle =
   | string
-  | { readonly taskId: string; readonly createdAt?: number | undefined; readonly taskType?: string }
+  | {
+      readonly taskId?: string | undefined
+      readonly createdAt?: number | undefined
+      readonly queries?: number | undefined
+      readonly taskType?: string
+    }
 
 /** Options of `waitForResult`: a task definition types and checks the solution. */
 export interface WaitForResultOptions<D extends Task.AnyTaskDefinition | undefined = undefined>
@@ -216,12 +232,26 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
         options: WaitForResultOptions<D> = {},
       ): Effect.Effect<Lifecycle.Solved<WaitSolution<D>>, WaitError> => {
         const taskId = typeof handle === "string" ? handle : handle.taskId
+        if (taskId === undefined) {
+          // An error raised before createTask answered names no task: there is nothing to collect.
+          return Effect.fail(
+            new ApiError({
+              reason: "TaskNotFound",
+              errorCode: "",
+              errorDescription:
+                "the handle names no taskId (the task was never created, or its id is unknown)",
+              httpStatus: 0,
+              endpoint: "getTaskResult",
+            }),
+          )
+        }
         const createdAt = options.createdAt ?? (typeof handle === "string" ? undefined : handle.createdAt)
+        const queriesUsed = options.queriesUsed ?? (typeof handle === "string" ? undefined : handle.queries)
         const fallbackType = typeof handle === "string" ? "unknown" : (handle.taskType ?? "unknown")
         const codec = (
           options.task === undefined ? Lifecycle.rawCodec(fallbackType) : codecOfDefinition(options.task)
         ) as Lifecycle.TaskCodec<WaitSolution<D>>
-        return Lifecycle.waitForResult(env, taskId, codec, { ...options, createdAt })
+        return Lifecycle.waitForResult(env, taskId, codec, { ...options, createdAt, queriesUsed })
       }
       const solveAll = <R extends Task.AnyTaskRequest>(
         tasks: Iterable<R> | Stream.Stream<R>,

@@ -691,6 +691,88 @@ describe("Lifecycle", () => {
       }),
     )
 
+    it.effect("resuming a timed-out solve with its error continues the same 120-query budget", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: Scripted.created("task-r"),
+          getTaskResult: Scripted.processing,
+        })
+        const layer = Scripted.clientLayer(transport, { policy: Scripted.fastPolicy })
+        const timedOut = failureOf(
+          yield* settle(
+            SolveKit.use((kit) => kit.solve(recaptcha, { timeout: "60 millis" })).pipe(Effect.provide(layer)),
+            "1 second",
+          ),
+        )
+        assert.strictEqual(timedOut._tag, "TaskTimeoutError")
+        if (timedOut._tag !== "TaskTimeoutError") return
+        const spent = transport.callsTo("getTaskResult").length
+        assert.isAbove(spent, 20)
+        assert.strictEqual(timedOut.queries, spent)
+        assert.strictEqual(timedOut.createdAt, 0)
+        const resumed = failureOf(
+          yield* settle(SolveKit.use((kit) => kit.waitForResult(timedOut)).pipe(Effect.provide(layer))),
+        )
+        assert.strictEqual(resumed._tag, "PollBudgetExhaustedError")
+        assert.strictEqual(transport.callsTo("getTaskResult").length, BUDGET)
+        if (resumed._tag === "PollBudgetExhaustedError") assert.strictEqual(resumed.queries, BUDGET)
+      }),
+    )
+
+    it.effect("resuming a timed-out solve with its error never queries past the original window", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: Scripted.created("task-w"),
+          getTaskResult: Scripted.processing,
+        })
+        const layer = Scripted.clientLayer(transport, { policy: Policy.fixed("3 seconds") })
+        const timedOut = failureOf(
+          yield* settle(
+            SolveKit.use((kit) => kit.solve(recaptcha, { timeout: "60 seconds" })).pipe(
+              Effect.provide(layer),
+            ),
+            "61 seconds",
+          ),
+        )
+        assert.strictEqual(timedOut._tag, "TaskTimeoutError")
+        // The caller comes back 3 minutes later: the window still counts from the original createTask.
+        yield* TestClock.adjust("3 minutes")
+        const resumed = failureOf(
+          yield* settle(SolveKit.use((kit) => kit.waitForResult(timedOut)).pipe(Effect.provide(layer))),
+        )
+        assert.strictEqual(resumed._tag, "TaskDeadlineError")
+        const times = transport.callsTo("getTaskResult").map((c) => c.at)
+        assert.isAtMost(times.length, BUDGET)
+        for (const at of times) assert.isBelow(at, WINDOW - MARGIN)
+        if (resumed._tag === "TaskDeadlineError") assert.strictEqual(resumed.createdAt, 0)
+      }),
+    )
+
+    it.effect("every error after creation records createdAt and the queries spent, and so does Created", () =>
+      Effect.gen(function* () {
+        const events: Array<LifecycleEvent> = []
+        const transport = Scripted.make({
+          createTask: Scripted.created("task-e"),
+          getTaskResult: [Scripted.processing, Scripted.apiError("ERROR_CAPTCHA_UNSOLVABLE", 200)],
+        })
+        const error = failureOf(
+          yield* settle(
+            solveWith(transport, { policy: Scripted.fastPolicy }, recaptcha, {
+              onEvent: (e) => events.push(e),
+            }),
+          ),
+        )
+        assert.strictEqual(error._tag, "ApiError")
+        if (error._tag === "ApiError") {
+          assert.strictEqual(error.taskId, "task-e")
+          assert.strictEqual(error.createdAt, 0)
+          assert.strictEqual(error.queries, 2)
+        }
+        const created = events.find((e) => e._tag === "Created")
+        assert.strictEqual(created?._tag === "Created" ? created.createdAt : undefined, 0)
+      }),
+    )
+
     it.effect("createTask then waitForResult(created) is the same lifecycle in two steps", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({
