@@ -143,8 +143,19 @@ const withCallSignal =
 /** Builds the transport service from options (exposed for adapters that assemble their own layers). */
 export const make = (options: KyTransportOptions): Transport["Service"] => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const baseUrl = `${options.baseUrl.replace(/\/+$/, "")}/`
+  // Endpoint URLs are resolved once each and handed to ky absolute: with ky's `baseUrl` option, ky builds a
+  // `Request` for the base and a `URL` on every request to resolve a relative path.
+  const urls = new Map<string, string>()
+  const urlOf = (endpoint: string): string => {
+    let url = urls.get(endpoint)
+    if (url === undefined) {
+      url = new URL(endpoint.replace(/^\/+/, ""), baseUrl).href
+      urls.set(endpoint, url)
+    }
+    return url
+  }
   const http: KyInstance = ky.create({
-    baseUrl: `${options.baseUrl.replace(/\/+$/, "")}/`,
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
@@ -152,13 +163,18 @@ export const make = (options: KyTransportOptions): Transport["Service"] => {
     headers: { "content-type": "application/json", accept: "application/json", ...options.headers },
   })
   const post = (endpoint: string, body: unknown): Effect.Effect<TransportResponse, TransportError> =>
-    Effect.gen(() => postOnce(http, maxBodyBytes, endpoint, body))
+    Effect.gen(() => postOnce(http, urlOf, maxBodyBytes, endpoint, body))
   return Transport.of({ post })
 }
 
 /** One POST, read with the cap. A module-level generator: an inline one is a new function per request. */
-function* postOnce(http: KyInstance, maxBodyBytes: number, endpoint: string, body: unknown) {
-  const path = endpoint.replace(/^\/+/, "")
+function* postOnce(
+  http: KyInstance,
+  urlOf: (endpoint: string) => string,
+  maxBodyBytes: number,
+  endpoint: string,
+  body: unknown,
+) {
   // Encoded before fetching: a body that cannot be encoded was certainly not sent.
   const encoded = yield* Effect.try({
     try: () => encodeBody(body),
@@ -167,7 +183,8 @@ function* postOnce(http: KyInstance, maxBodyBytes: number, endpoint: string, bod
   })
   const response = yield* Effect.tryPromise({
     // The signal goes around ky, straight to fetch (see `withCallSignal`).
-    try: (signal) => http.post(path, { body: encoded, [CALL_SIGNAL]: signal } as Options),
+    // An unusable base URL throws here, inside `try`: a Network error with nothing sent, as before.
+    try: (signal) => http.post(urlOf(endpoint), { body: encoded, [CALL_SIGNAL]: signal } as Options),
     catch: (cause) =>
       new TransportError({
         endpoint,
