@@ -83,6 +83,9 @@ class BodyTooLarge {
   readonly _tag = "BodyTooLarge"
 }
 
+/** Shared: a non-streaming `decode` call keeps no state between calls. */
+const utf8 = new TextDecoder()
+
 /** Reads a body as text; refuses (cancelling the stream) past `maxBytes`, and cancels it when `signal` aborts. */
 const readCapped = async (response: Response, maxBytes: number, signal?: AbortSignal): Promise<string> => {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN)
@@ -114,13 +117,16 @@ const readCapped = async (response: Response, maxBytes: number, signal?: AbortSi
   } finally {
     signal?.removeEventListener("abort", onAbort)
   }
+  // A small answer arrives in one chunk: decoded as it is, without a copy.
+  if (chunks.length === 1) return utf8.decode(chunks[0])
+  if (chunks.length === 0) return ""
   const bytes = new Uint8Array(total)
   let offset = 0
   for (const chunk of chunks) {
     bytes.set(chunk, offset)
     offset += chunk.byteLength
   }
-  return new TextDecoder().decode(bytes)
+  return utf8.decode(bytes)
 }
 
 /** The per-request option carrying the interruption signal to `withCallSignal` (ky forwards unknown options). */
