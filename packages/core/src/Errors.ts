@@ -296,7 +296,7 @@ export class CreateTaskOutcomeUnknownError extends /*#__PURE__*/ Base("CreateTas
   readonly taskId?: string | undefined
 }> {
   override get message(): string {
-    return `createTask for ${this.taskType} was sent but its outcome is unknown (${this.cause.message}); not re-sent to avoid paying twice`
+    return `createTask for ${this.taskType} was sent but its outcome is unknown (${this.cause.message}); not re-sent to avoid paying twice${this.taskId === undefined || this.cause.taskId === this.taskId ? "" : withTask(this.taskId)}`
   }
 }
 

@@ -470,7 +470,7 @@ const sendCreate = (
         continue
       }
       if (createTaskOutcomeUnknown(error))
-        return yield* new CreateTaskOutcomeUnknownError({ taskType, cause: error })
+        return yield* new CreateTaskOutcomeUnknownError({ taskType, cause: error, taskId: error.taskId })
       return yield* Effect.fail(error)
     }
   })

@@ -280,6 +280,8 @@ const normaliseTaskId = (taskId: string | number | null | undefined): string | u
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
+const KNOWN_PENDING = new Set(["", "idle", "processing"])
+
 /**
  * Interprets a createTask / getTaskResult / getToken answer: pending, ready with a solution, or a typed error.
  * A `failed` status without an error code is reported as `Unsolvable`.
@@ -297,9 +299,17 @@ export const interpretTaskAnswer = (
       if (!errorIdIsSet(answer.errorId) && status === "ready" && isRecord(answer.solution)) {
         return Result.succeed({ _tag: "Ready", solution: answer.solution, taskId })
       }
-      const error = envelopeError(ctx, response, answer)
+      // An error about a task the answer names (createTask answering "failed") carries that taskId.
+      const named = ctx.taskId === undefined && taskId !== undefined ? { ...ctx, taskId } : ctx
+      const error = envelopeError(named, response, answer)
       if (error !== undefined) return Result.fail(error)
-      if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
+      if (!isOk(response.status)) return Result.fail(httpStatusError(named, response))
+      // Lenient in what we accept: a createTask that names its task was accepted, whatever else its status
+      // says ("queued", "ready" without a solution); dropping the taskId would lose a paid task, so poll it.
+      const creating = ctx.endpoint === "createTask" || ctx.endpoint === "getToken"
+      if (creating && taskId !== undefined && status !== "failed" && !KNOWN_PENDING.has(status)) {
+        return Result.succeed({ _tag: "Pending", status: "idle", taskId })
+      }
       switch (status) {
         case "":
         case "idle":
@@ -308,7 +318,7 @@ export const interpretTaskAnswer = (
           return Result.succeed({ _tag: "Pending", status: "processing", taskId })
         case "failed":
           return Result.fail(
-            apiError(ctx, response, "", answer.errorDescription ?? "task failed", "Unsolvable"),
+            apiError(named, response, "", answer.errorDescription ?? "task failed", "Unsolvable"),
           )
         case "ready":
           return Result.fail(

@@ -148,6 +148,60 @@ describe("Lifecycle", () => {
       }),
     )
 
+    it.effect("polls a task whose createTask answer names it with an unknown status (queued)", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: { json: { errorId: 0, taskId: "task-q", status: "queued" } },
+          getTaskResult: Scripted.ready({ gRecaptchaResponse: "tok-q" }),
+        })
+        const exit = yield* settle(solveWith(transport))
+        assert.isTrue(Exit.isSuccess(exit))
+        if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.taskId, "task-q")
+        assert.strictEqual(transport.callsTo("createTask").length, 1)
+        assert.strictEqual(transport.callsTo("getTaskResult")[0]?.body.taskId, "task-q")
+      }),
+    )
+
+    it.effect("polls a task whose createTask answer says ready but carries no solution", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: { json: { errorId: 0, taskId: "task-rn", status: "ready" } },
+          getTaskResult: Scripted.ready({ gRecaptchaResponse: "tok-rn" }),
+        })
+        const exit = yield* settle(solveWith(transport))
+        assert.isTrue(Exit.isSuccess(exit))
+        if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.solution.gRecaptchaResponse, "tok-rn")
+        assert.strictEqual(transport.callsTo("createTask").length, 1)
+      }),
+    )
+
+    it.effect("a createTask answer with status failed and a taskId fails with an ApiError naming it", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: { json: { errorId: 0, taskId: "task-f", status: "failed" } },
+        })
+        const error = failureOf(yield* settle(solveWith(transport)))
+        assert.strictEqual(error._tag, "ApiError")
+        if (error._tag === "ApiError") {
+          assert.strictEqual(error.reason, "Unsolvable")
+          assert.strictEqual(error.taskId, "task-f")
+        }
+        assert.strictEqual(transport.callsTo("getTaskResult").length, 0)
+      }),
+    )
+
+    it.effect("a createTask HTTP 500 that names a taskId is an outcome-unknown error carrying it", () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: { status: 500, json: { errorId: 0, taskId: "task-500" } },
+        })
+        const error = failureOf(yield* settle(solveWith(transport)))
+        assert.strictEqual(error._tag, "CreateTaskOutcomeUnknownError")
+        if (error._tag === "CreateTaskOutcomeUnknownError") assert.strictEqual(error.taskId, "task-500")
+        assert.strictEqual(transport.callsTo("createTask").length, 1)
+      }),
+    )
+
     it.effect("rejects an invalid task before any request", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({})
