@@ -96,9 +96,37 @@ const validate = (shape: ClientConfigShape): Effect.Effect<ClientConfigShape, Co
       })
     }
     if (shape.timeout !== undefined && !(Duration.toMillis(shape.timeout) > 0)) {
-      return yield* new ConfigurationError({ detail: "timeout must be a positive duration." })
+      return yield* new ConfigurationError({
+        detail: `timeout must be a positive duration, got ${Duration.toMillis(shape.timeout)} ms.`,
+      })
     }
     return shape
+  })
+
+const invalidTimeout: unique symbol = Symbol("invalidTimeout")
+
+/** The `timeout` option as a Duration; a malformed one ("2 minuts", an object) is refused, not thrown. */
+const timeoutOption = (
+  input: Duration.Input | undefined,
+): Duration.Duration | undefined | typeof invalidTimeout => {
+  if (input === undefined) return undefined
+  try {
+    const parsed = Duration.fromInput(input)
+    return Option.isSome(parsed) ? parsed.value : invalidTimeout
+  } catch {
+    return invalidTimeout
+  }
+}
+
+const malformedTimeout = (input: unknown) =>
+  new ConfigurationError({
+    detail: `timeout must be a positive duration such as "2 minutes" or 120000 (ms), got ${
+      typeof input === "string"
+        ? JSON.stringify(input.slice(0, 64))
+        : typeof input === "number"
+          ? String(input)
+          : typeof input
+    }.`,
   })
 
 const toRedacted = (key: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>
@@ -123,6 +151,8 @@ export const make = (
     const keyless = options.keyless === true
     // Checked at run time too: a plain-JS caller can pass both.
     if (keyless && options.apiKey !== undefined) return Effect.fail(keyGivenToKeyless())
+    const timeout = timeoutOption(options.timeout)
+    if (timeout === invalidTimeout) return Effect.fail(malformedTimeout(options.timeout))
     return validate({
       apiKey: keyless ? Redacted.make("", { label: "apiKey" }) : toRedacted(options.apiKey ?? ""),
       keyless,
@@ -133,7 +163,7 @@ export const make = (
       policy: options.policy ?? AdaptivePolicy.make(),
       retry: { ...Policy.defaultRetry, ...options.retry },
       maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
-      timeout: options.timeout === undefined ? undefined : Duration.fromInputUnsafe(options.timeout),
+      timeout,
       onEvent: options.onEvent,
     })
   })
@@ -224,7 +254,7 @@ const resolveWith = (
       (yield* parseInteger("maxConcurrentRequests", yield* readSetting(providers, "maxConcurrentRequests")))
     const timeout =
       options.timeout !== undefined
-        ? Duration.fromInputUnsafe(options.timeout)
+        ? options.timeout
         : yield* parseDuration("timeout", yield* readSetting(providers, "timeout"))
     const settings = { ...options, baseUrl, appId, maxConcurrentRequests, timeout }
     return yield* make(

@@ -349,7 +349,13 @@ export type RequestError = ApiError | TransportError | DecodeError
 export type CreateTaskError = InvalidTaskError | RequestError | CreateTaskOutcomeUnknownError
 
 /** What waiting for a created task can fail with. */
-export type WaitError = RequestError | PollBudgetExhaustedError | TaskDeadlineError | TaskTimeoutError
+export type WaitError =
+  | RequestError
+  | PollBudgetExhaustedError
+  | TaskDeadlineError
+  | TaskTimeoutError
+  /** An invalid per-call option (a malformed `timeout`), raised before any request. */
+  | ConfigurationError
 
 /** What a full solve can fail with. */
 export type SolveError = CreateTaskError | WaitError

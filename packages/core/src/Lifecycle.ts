@@ -25,6 +25,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
@@ -34,6 +35,7 @@ import * as Tracer from "effect/Tracer"
 import type { ClientConfigShape } from "./ClientConfig.ts"
 import {
   ApiError,
+  ConfigurationError,
   CreateTaskOutcomeUnknownError,
   DecodeError,
   excerptOf,
@@ -706,12 +708,40 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
     readonly span: string
   },
   body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
-): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
+): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
   // useSpan + ParentSpan: `withSpan` also pushes a stack-frame entry (a second context change, with its
   // restore hook, held for the whole wait); the span tree is the same.
   Effect.useSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }, (span) =>
     Effect.provideService(callFrame(env, options, body), Tracer.ParentSpan, span),
   )
+
+/**
+ * A call's timeout as a positive duration, or a `ConfigurationError` naming the option: a typo ("2 minuts"),
+ * a negative or NaN timeout is the caller's mistake, not an instant `TaskTimeoutError`.
+ */
+const timeoutOf = (
+  input: Duration.Input | undefined,
+): Result.Result<Duration.Duration | undefined, ConfigurationError> => {
+  if (input === undefined) return Result.succeed(undefined)
+  let parsed: Option.Option<Duration.Duration>
+  try {
+    parsed = Duration.fromInput(input)
+  } catch {
+    parsed = Option.none()
+  }
+  if (Option.isSome(parsed) && Duration.toMillis(parsed.value) > 0) return Result.succeed(parsed.value)
+  const shown =
+    typeof input === "string"
+      ? JSON.stringify(input)
+      : typeof input === "number"
+        ? String(input)
+        : typeof input
+  return Result.fail(
+    new ConfigurationError({
+      detail: `timeout must be a positive duration such as "2 minutes" or 120000 (ms), got ${excerptOf(String(shown), 64)}.`,
+    }),
+  )
+}
 
 const callFrame = <A, E extends { readonly _tag: string }, R>(
   env: LifecycleEnv,
@@ -721,41 +751,46 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
     readonly onEvent: EventListener | undefined
   },
   body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
-): Effect.Effect<Solved<A>, E | TaskTimeoutError, R> =>
+): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
   Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
     const progress: Progress = { taskId: undefined, queries: 0, createdAt: undefined, createTaskSent: false }
     const emit = (event: LifecycleEvent) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         publishEvent(env, options.onEvent, { ...event, elapsedMs: now - startedAt }),
       )
-    const timeout = options.timeout ?? env.config.timeout
+    const parsed = timeoutOf(options.timeout ?? env.config.timeout)
+    const timeout = Result.isSuccess(parsed) ? parsed.success : undefined
     // Every error raised once the task exists records where it stands, so `waitForResult(error)` resumes it
     // inside the same query budget and result window.
     const run = Effect.mapError(body({ startedAt, progress, emit }), (error) =>
       progress.taskId === undefined ? error : withTaskProgress(error, progress),
     )
-    const bounded: Effect.Effect<Solved<A>, E | TaskTimeoutError, R> = timeout === undefined
-      ? run
-      : run.pipe(
-          Effect.timeoutOrElse({
-            duration: timeout,
-            orElse: () =>
-              Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                Effect.fail(
-                  new TaskTimeoutError({
-                    taskId: progress.taskId,
-                    timeoutMs: Duration.toMillis(Duration.fromInputUnsafe(timeout)),
-                    elapsedMs: now - startedAt,
-                    createTaskOutcome:
-                      progress.taskId === undefined && progress.createTaskSent ? "unknown" : undefined,
-                    ...(progress.taskId === undefined
-                      ? {}
-                      : { createdAt: progress.createdAt, queries: progress.queries }),
-                  }),
+    const bounded: Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> = Result.isFailure(
+      parsed,
+    )
+      ? Effect.fail(parsed.failure)
+      : timeout === undefined
+        ? run
+        : run.pipe(
+            Effect.timeoutOrElse({
+              duration: timeout,
+              orElse: () =>
+                Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  Effect.fail(
+                    new TaskTimeoutError({
+                      taskId: progress.taskId,
+                      timeoutMs: Duration.toMillis(timeout),
+                      elapsedMs: now - startedAt,
+                      createTaskOutcome:
+                        progress.taskId === undefined && progress.createTaskSent ? "unknown" : undefined,
+                      ...(progress.taskId === undefined
+                        ? {}
+                        : { createdAt: progress.createdAt, queries: progress.queries }),
+                    }),
+                  ),
                 ),
-              ),
-          }),
-        )
+            }),
+          )
     // One exit hook rather than tap + tapError + ensuring: each is a frame held while the task waits.
     return Effect.onExit(bounded, (exit) => {
       const annotate = Effect.annotateCurrentSpan({

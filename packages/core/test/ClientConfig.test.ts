@@ -100,6 +100,21 @@ describe("ClientConfig", () => {
     }),
   )
 
+  it.effect(
+    "a malformed, negative or NaN timeout option is a ConfigurationError naming timeout, not a throw",
+    () =>
+      Effect.gen(function* () {
+        for (const timeout of ["2 minuts" as Duration.Input, -5, Number.NaN]) {
+          const viaOptions = failureMessage(
+            yield* Effect.exit(ClientConfig.fromOptions({ apiKey: "sk-abc", timeout })),
+          )
+          assert.include(viaOptions, "timeout")
+          const viaMake = failureMessage(yield* Effect.exit(ClientConfig.make({ apiKey: "sk-abc", timeout })))
+          assert.include(viaMake, "timeout")
+        }
+      }),
+  )
+
   it.effect("rejects a malformed setting by name without echoing the key", () =>
     Effect.gen(function* () {
       const bad = failureMessage(

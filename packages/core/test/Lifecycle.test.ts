@@ -568,6 +568,23 @@ describe("Lifecycle", () => {
       }),
     )
 
+    it.effect(
+      "a malformed, negative or NaN per-call timeout is a ConfigurationError naming timeout, sending nothing",
+      () =>
+        Effect.gen(function* () {
+          for (const timeout of ["2 minuts" as Duration.Input, -5, Number.NaN]) {
+            const transport = Scripted.make({
+              createTask: Scripted.created(),
+              getTaskResult: Scripted.ready(),
+            })
+            const error = failureOf(yield* settle(solveWith(transport, {}, recaptcha, { timeout })))
+            assert.strictEqual(error._tag, "ConfigurationError")
+            assert.include(error.message, "timeout")
+            assert.strictEqual(transport.calls.length, 0)
+          }
+        }),
+    )
+
     it.effect("uses the client's default timeout when the call gives none", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({
@@ -789,6 +806,7 @@ describe("Lifecycle", () => {
           ),
         )
         assert.strictEqual(timedOut._tag, "TaskTimeoutError")
+        if (timedOut._tag !== "TaskTimeoutError") return
         // The caller comes back 3 minutes later: the window still counts from the original createTask.
         yield* TestClock.adjust("3 minutes")
         const resumed = failureOf(
