@@ -635,7 +635,9 @@ function* nextDelayOf<S>(run: PollRun<S>, lastStatus: "created" | "idle" | "proc
 function* queryOf<S>(run: PollRun<S>) {
   const { env, params } = run
   const { progress } = params
-  for (let retries = 0; ; ) {
+  // `retries` drives the backoff; `unreadable` counts consecutive garbled answers only (a transient error in
+  // between resets it), which is what the garbled-answer limit is about.
+  for (let retries = 0, unreadable = 0; ; ) {
     const now = yield* Clock.currentTimeMillis
     const refused = run.ensureRoom(now, 0)
     if (refused !== undefined) return yield* Effect.fail(refused)
@@ -645,9 +647,10 @@ function* queryOf<S>(run: PollRun<S>) {
     if (Result.isSuccess(outcome)) return outcome.success
     const error = outcome.failure
     retries += 1
+    unreadable = error._tag === "DecodeError" ? unreadable + 1 : 0
     // A garbled answer to a free, idempotent query is usually a gateway hiccup: worth a couple of
     // retries (the task is paid for), but not a whole budget if the protocol really changed.
-    const garbled = error._tag === "DecodeError" && retries <= MAX_DECODE_RETRIES
+    const garbled = error._tag === "DecodeError" && unreadable <= MAX_DECODE_RETRIES
     // (`outcome.failure`, not `error`: the guard below would narrow `error` to never.)
     if (!isTransient(env, error) && !garbled) return yield* Effect.fail(outcome.failure)
     const delay = yield* retryDelayMs(env.config.retry, retries, error)

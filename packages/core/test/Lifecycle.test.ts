@@ -300,6 +300,27 @@ describe("Lifecycle", () => {
       }),
     )
 
+    it.effect(
+      "the garbled-answer limit counts consecutive unreadable answers, not earlier transient errors",
+      () =>
+        Effect.gen(function* () {
+          const garbled: Scripted.Reply = { text: '{"errorId":0,"sta', status: 200 }
+          const transport = Scripted.make({
+            createTask: Scripted.created(),
+            getTaskResult: [
+              Scripted.htmlPage(502),
+              Scripted.htmlPage(502),
+              garbled,
+              garbled,
+              Scripted.ready(),
+            ],
+          })
+          const exit = yield* settle(solveWith(transport))
+          assert.isTrue(Exit.isSuccess(exit))
+          assert.strictEqual(transport.callsTo("getTaskResult").length, 5)
+        }),
+    )
+
     it.effect("turns a 200 HTML page during polling into a DecodeError with a bounded excerpt", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({
