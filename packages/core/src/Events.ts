@@ -45,3 +45,20 @@ export interface Failed extends EventBase {
 export type LifecycleEvent = Created | Polled | Solved | Failed
 
 export type EventListener = (event: LifecycleEvent) => void
+
+/** Delivers an event to one listener or several; a listener's bug must not break the solve it observes. */
+export const notifyListeners = (
+  listeners: EventListener | Iterable<EventListener> | undefined,
+  event: LifecycleEvent,
+): void => {
+  if (listeners === undefined) return
+  if (typeof listeners === "function") {
+    try {
+      listeners(event)
+    } catch {
+      // Swallowed on purpose: see above.
+    }
+    return
+  }
+  for (const listener of listeners) notifyListeners(listener, event)
+}

@@ -49,7 +49,7 @@ import {
   withTaskId,
   withTaskProgress,
 } from "./Errors.ts"
-import type { EventListener, LifecycleEvent } from "./Events.ts"
+import { type EventListener, type LifecycleEvent, notifyListeners } from "./Events.ts"
 import * as Policy from "./Policy.ts"
 import * as Protocol from "./Protocol.ts"
 import type { ProviderEndpoints } from "./Provider.ts"
@@ -307,14 +307,7 @@ const retryIdempotent = <A>(
 const publishEvent = (env: LifecycleEnv, local: EventListener | undefined, event: LifecycleEvent) =>
   Effect.andThen(
     env.publish(event),
-    Effect.sync(() => {
-      if (local === undefined) return
-      try {
-        local(event)
-      } catch {
-        // A listener's bug must not break the solve it observes.
-      }
-    }),
+    Effect.sync(() => notifyListeners(local, event)),
   )
 
 const errorCodeOf = (error: unknown): string | undefined =>
@@ -520,7 +513,6 @@ interface PollParams<S> {
   readonly createdAt: number
   readonly queriesUsed: number
   readonly policy: Policy.PollPolicy
-  readonly startedAt: number
   readonly progress: Progress
   readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
 }
@@ -911,7 +903,6 @@ function* createThenPollBody<S>(
     createdAt: created.createdAt,
     queriesUsed: 0,
     policy: options.policy ?? env.config.policy,
-    startedAt,
     progress,
     emit,
   })
@@ -951,7 +942,6 @@ export const waitForResult = <S>(
           createdAt,
           queriesUsed: options.queriesUsed ?? 0,
           policy: options.policy ?? env.config.policy,
-          startedAt,
           progress,
           emit,
         })

@@ -36,7 +36,7 @@ import {
   type SolveError,
   type WaitError,
 } from "./Errors.ts"
-import type { EventListener, LifecycleEvent } from "./Events.ts"
+import { type EventListener, type LifecycleEvent, notifyListeners } from "./Events.ts"
 import type { KyTransportOptions } from "./KyTransport.ts"
 import { type CreatedTask, CreateProbe, type FeedbackOptions, type Solved } from "./Lifecycle.ts"
 import type { PollPolicy } from "./Policy.ts"
@@ -265,15 +265,7 @@ export class PromiseClient implements SolveKitClient {
     return this.#listeners.size === 0 ? undefined : this.#emit
   }
 
-  #emit = (event: LifecycleEvent) => {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event)
-      } catch {
-        // A listener's bug must not break the solve it observes.
-      }
-    }
-  }
+  #emit = (event: LifecycleEvent) => notifyListeners(this.#listeners, event)
 
   #withClientListeners(local: EventListener | undefined): EventListener | undefined {
     if (this.#listeners.size === 0) return local

@@ -153,16 +153,15 @@ interface Context {
 
 const isOk = (status: number) => status >= 200 && status < 300
 
-const scrub = scrubSecrets
-
-const safeExcerpt = (body: string, ctx: Context) => excerptOf(scrub(excerptOf(body, 4096), ctx.secrets))
+const safeExcerpt = (body: string, ctx: Context) =>
+  excerptOf(scrubSecrets(excerptOf(body, 4096), ctx.secrets))
 
 const decodeError = (ctx: Context, response: TransportResponse, issue: string) =>
   new DecodeError({
     endpoint: ctx.endpoint,
     httpStatus: response.status,
     excerpt: safeExcerpt(response.body, ctx),
-    issue: excerptOf(scrub(issue, ctx.secrets)),
+    issue: excerptOf(scrubSecrets(issue, ctx.secrets)),
     taskId: ctx.taskId,
   })
 
@@ -246,8 +245,8 @@ const apiError = (
   new ApiError({
     reason: errorCode === "" ? reasonFromStatus(response.status, fallback) : ctx.provider.classify(errorCode),
     // Classified whole, kept bounded: a hostile server can put megabytes (or the echoed key) in the code.
-    errorCode: excerptOf(scrub(errorCode, ctx.secrets), 128),
-    errorDescription: excerptOf(scrub(errorDescription, ctx.secrets)),
+    errorCode: excerptOf(scrubSecrets(errorCode, ctx.secrets), 128),
+    errorDescription: excerptOf(scrubSecrets(errorDescription, ctx.secrets)),
     httpStatus: response.status,
     endpoint: ctx.endpoint,
     retryAfterMs: response.retryAfterMs,
@@ -329,7 +328,7 @@ export const interpretTaskAnswer = (
             decodeError(
               ctx,
               response,
-              `unknown task status ${JSON.stringify(excerptOf(scrub(status, ctx.secrets), 64))}`,
+              `unknown task status ${JSON.stringify(excerptOf(scrubSecrets(status, ctx.secrets), 64))}`,
             ),
           )
       }

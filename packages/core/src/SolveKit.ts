@@ -41,7 +41,7 @@ import {
   type SolveError,
   type WaitError,
 } from "./Errors.ts"
-import type { LifecycleEvent } from "./Events.ts"
+import { type LifecycleEvent, notifyListeners } from "./Events.ts"
 import * as KyTransport from "./KyTransport.ts"
 import * as Lifecycle from "./Lifecycle.ts"
 import * as Mailbox from "./Mailbox.ts"
@@ -200,16 +200,7 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
         config,
         transport,
         permits,
-        publish: (event) =>
-          Effect.sync(() => {
-            for (const listener of listeners) {
-              try {
-                listener(event)
-              } catch {
-                // A listener's bug must not break the solve it observes.
-              }
-            }
-          }),
+        publish: (event) => Effect.sync(() => notifyListeners(listeners, event)),
       }
       // Sliding buffer: a slow consumer loses old events instead of slowing the solves down.
       const events = fromReader<LifecycleEvent>((scope) =>
