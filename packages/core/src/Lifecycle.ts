@@ -145,6 +145,25 @@ export const solvesTotal = /*#__PURE__*/ Metric.counter("solvekit_solves_total",
   description: "solves finished, by outcome",
   incremental: true,
 })
+// The labelled counters are built once: a metric caches its series key, so a fresh `withAttributes` per
+// request or per solve recomputes that key every time.
+const countSolved = /*#__PURE__*/ Metric.update(
+  /*#__PURE__*/ Metric.withAttributes(solvesTotal, { outcome: "solved" }),
+  1,
+)
+const countFailed = /*#__PURE__*/ Metric.update(
+  /*#__PURE__*/ Metric.withAttributes(solvesTotal, { outcome: "failed" }),
+  1,
+)
+const requestCounts = new Map<string, Effect.Effect<void>>()
+const countRequest = (endpoint: string): Effect.Effect<void> => {
+  let count = requestCounts.get(endpoint)
+  if (count === undefined) {
+    count = Metric.update(Metric.withAttributes(requestsTotal, { endpoint }), 1)
+    requestCounts.set(endpoint, count)
+  }
+  return count
+}
 export const errorsTotal = /*#__PURE__*/ Metric.counter("solvekit_errors_total", {
   description: "failed calls, by error tag and provider code",
   incremental: true,
@@ -174,7 +193,7 @@ const send = (
   const path = env.config.provider.endpoints[endpoint] ?? endpoint
   // The timeout starts once the permit is held: waiting for a slot is not a request that may have been sent.
   const request = Effect.andThen(
-    Metric.update(Metric.withAttributes(requestsTotal, { endpoint }), 1),
+    countRequest(endpoint),
     env.transport.post(path, body).pipe(
       Effect.timeoutOrElse({
         duration: Duration.millis(Math.max(0, timeoutMs)),
@@ -801,10 +820,7 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
             queries: exit.value.queries,
             elapsedMs: 0,
           }),
-          Effect.andThen(
-            Metric.update(Metric.withAttributes(solvesTotal, { outcome: "solved" }), 1),
-            annotate,
-          ),
+          Effect.andThen(countSolved, annotate),
         )
       }
       const failure = Cause.findError(exit.cause)
@@ -820,13 +836,7 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
           error: error._tag,
           errorCode: errorCodeOf(error),
         }),
-        Effect.andThen(
-          recordFailure(error),
-          Effect.andThen(
-            Metric.update(Metric.withAttributes(solvesTotal, { outcome: "failed" }), 1),
-            annotate,
-          ),
-        ),
+        Effect.andThen(recordFailure(error), Effect.andThen(countFailed, annotate)),
       )
     })
   })
