@@ -44,6 +44,7 @@ import {
   type RequestError,
   scrubSecrets,
   TaskDeadlineError,
+  type TaskProgress,
   TaskTimeoutError,
   TransportError,
   withTaskId,
@@ -355,6 +356,8 @@ interface Progress {
 /** Where a caller outside the lifecycle (the Promise face) watches a call's createTask. */
 export interface CreateProbe {
   createTaskSent: boolean
+  /** The polling call's live progress, so an abort mid-request still reports every query it spent. */
+  progress?: TaskProgress | undefined
 }
 
 /**
@@ -694,6 +697,8 @@ function* pollLoop<S>(run: PollRun<S>) {
 function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
   params.progress.queries = params.queriesUsed
   params.progress.taskId = params.taskId
+  const probe = yield* CreateProbe
+  if (probe !== undefined) probe.progress = params.progress
   const run = new PollRun(env, params)
   yield* Effect.sleep(Duration.millis(yield* run.nextDelay("created")))
   const final = yield* Effect.gen(() => pollLoop(run)).pipe(

@@ -118,6 +118,8 @@ interface CallState {
   /** When the task's createTask was sent, and the queries spent so far: what a resume needs. */
   readonly createdAt?: number | undefined
   readonly queries?: number | undefined
+  /** Set by the lifecycle once polling starts: counts a query whose answer the abort cut off. */
+  readonly progress?: { readonly createdAt: number | undefined; readonly queries: number } | undefined
   createTaskSent?: boolean
 }
 
@@ -165,7 +167,12 @@ const settle = <A>(exit: Exit.Exit<A, AnyError>, signal: AbortSignal | undefined
       taskId: call.taskId,
       reason: signal?.aborted ? signal.reason : undefined,
       createTaskOutcome: call.taskId === undefined && call.createTaskSent === true ? "unknown" : undefined,
-      ...(call.taskId === undefined ? {} : { createdAt: call.createdAt, queries: call.queries }),
+      ...(call.taskId === undefined
+        ? {}
+        : {
+            createdAt: call.progress?.createdAt ?? call.createdAt,
+            queries: call.progress?.queries ?? call.queries,
+          }),
     })
   }
   throw Cause.squash(exit.cause)

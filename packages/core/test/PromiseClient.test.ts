@@ -98,6 +98,27 @@ describe("PromiseClient", () => {
     expect(transport.callsTo("getTaskResult")).toHaveLength(0)
   })
 
+  it("an abort mid-request records createdAt and every query spent, so waitForResult(error) keeps the budget", async () => {
+    const transport = Scripted.make({
+      createTask: Scripted.created("task-res"),
+      getTaskResult: (n) => (n === 5 ? { hang: true } : Scripted.processing),
+    })
+    const client = clientFor(transport, { policy: quick })
+    const controller = new AbortController()
+    const solving = client.solve(task, { signal: controller.signal })
+    while (transport.callsTo("getTaskResult").length < 6) await settleMicrotasks()
+    controller.abort()
+    const error = await rejectionOf(solving)
+    expect(isAbortedError(error)).toBe(true)
+    if (!isAbortedError(error)) return
+    expect(error.taskId).toBe("task-res")
+    expect(typeof error.createdAt).toBe("number")
+    expect(error.queries).toBe(6)
+    const resumed = await rejectionOf(client.waitForResult(error))
+    expect(isSolveKitError(resumed) && resumed._tag).toBe("PollBudgetExhaustedError")
+    expect(transport.callsTo("getTaskResult")).toHaveLength(120)
+  })
+
   it("aborting mid-request aborts the in-flight HTTP request", async () => {
     const transport = Scripted.make({ createTask: Scripted.created("task-b"), getTaskResult: { hang: true } })
     const client = clientFor(transport, { policy: quick })
