@@ -42,15 +42,15 @@ function fromVitest(path) {
   const report = JSON.parse(readFileSync(path, "utf8"))
   return {
     passed: report.numPassedTests,
-    failed: report.numFailedTests + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report),
+    failed: report.numFailedTests + countFilesThatFailedToRun(report),
     skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
   }
 }
 
-// A suite that failed to load has no failed test of its own: count it as one failure.
-function countSuitesWithFailedTests(report) {
+// A test file that failed to load has no failed test of its own: count it as one failure.
+function countFilesThatFailedToRun(report) {
   return (report.testResults ?? []).filter(
-    (suite) => suite.status === "failed" && (suite.assertionResults ?? []).some((t) => t.status === "failed"),
+    (file) => file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed"),
   ).length
 }
 

@@ -238,6 +238,7 @@ describe("fault soak", () => {
       const unexplained = unknownToClient.filter((t) => !createAnswersLost.has(t.taskId))
       expect(unexplained.length).toBeLessThanOrEqual(timedOutWhileCreating)
       for (const taskId of createAnswersLost) expect(known.has(taskId)).toBe(false)
+      const expiredBeforeRecovery = new Set<string>()
       const recovered = await pool(unknownToClient.length, CONCURRENCY, async (i) => {
         const record = unknownToClient[i] as (typeof unknownToClient)[number]
         const createdAt = startedAt + record.createdAt / TIME_SCALE
@@ -248,6 +249,12 @@ describe("fault soak", () => {
           } catch (error) {
             expect(isSolveKitError(error)).toBe(true)
             if (isTerminal(error)) return "final"
+            // On a loaded machine the window may close before recovery starts: the client then refuses to
+            // query at all, which is the promise (no query after the window), not a loss.
+            if (isTaskDeadlineError(error)) {
+              expiredBeforeRecovery.add(record.taskId)
+              return "expired"
+            }
             if (attempt >= 5) return error
           }
         }
@@ -256,7 +263,10 @@ describe("fault soak", () => {
       // 6. The audit: limits held, nothing created twice, every task the emulator still holds was collected.
       const audit = served.emulator.audit()
       const stillHeld = audit.taskRecords.filter((t) => t.expiredAt === undefined)
-      const heldUncollected = stillHeld.filter((t) => t.firstCollectedAt === undefined)
+      // A task inside the client's safety margin is still held by the emulator but rightly left alone.
+      const heldUncollected = stillHeld.filter(
+        (t) => t.firstCollectedAt === undefined && !expiredBeforeRecovery.has(t.taskId),
+      )
       const figures = {
         "tasks submitted": TASKS,
         concurrency: CONCURRENCY,
@@ -277,6 +287,7 @@ describe("fault soak", () => {
         "unknown to client, recovered from the audit": unknownToClient.length,
         "  collected": recovered.filter((r) => r === "collected").length,
         "  final (unsolvable)": recovered.filter((r) => r === "final").length,
+        "  window closed before recovery (not queried)": recovered.filter((r) => r === "expired").length,
         "requests total": audit.requests.total,
         "faulted requests": Object.entries(audit.requests.byFault)
           .map(([k, v]) => `${k}=${v}`)
@@ -304,7 +315,7 @@ describe("fault soak", () => {
       for (const t of audit.taskRecords) expect(t.queries).toBeLessThanOrEqual(120)
       expect(audit.queries.afterExpiry).toBe(0)
       expect(audit.queries.afterReady).toBe(0)
-      expect(recovered.filter((r) => r !== "collected" && r !== "final")).toEqual([])
+      expect(recovered.filter((r) => r !== "collected" && r !== "final" && r !== "expired")).toEqual([])
       expect(heldUncollected.map((t) => t.taskId)).toEqual([])
       expect(audit.tasks.pending).toBe(0)
       expect(unhandled).toEqual([])
