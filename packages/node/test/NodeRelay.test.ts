@@ -17,7 +17,13 @@ const ZERO_KEY = "SENTINEL-ZERO-5b1e"
 
 let emulator: Awaited<ReturnType<typeof serve>>
 beforeAll(async () => {
-  emulator = await serve({ keys: [KEY], zeroBalanceKeys: [ZERO_KEY], timeScale: 1000 })
+  // Fast solves, but a result window measured in real minutes: a loaded CI machine must not expire tasks mid-test.
+  emulator = await serve({
+    keys: [KEY],
+    zeroBalanceKeys: [ZERO_KEY],
+    timeScale: 1000,
+    taskTtlSeconds: 300_000,
+  })
 })
 afterAll(async () => {
   await emulator.close()
@@ -462,6 +468,7 @@ describe("when the provider's answer cannot be passed on", () => {
     const dropping = await serve({
       keys: [KEY],
       timeScale: 1000,
+      taskTtlSeconds: 300_000,
       faults: { dropAfterCreate: { rate: 1, endpoints: ["createTask"] } },
     })
     cleanups.push(() => dropping.close())
@@ -482,6 +489,7 @@ describe("when the provider's answer cannot be passed on", () => {
     const dropping = await serve({
       keys: [KEY],
       timeScale: 1000,
+      taskTtlSeconds: 300_000,
       faults: { dropAfterCreate: { rate: 1, endpoints: ["createTask"] } },
     })
     cleanups.push(() => dropping.close())

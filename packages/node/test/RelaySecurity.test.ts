@@ -28,7 +28,7 @@ let emulator: Emulator
 let upstream: Gateway
 let relay: Relay
 beforeAll(async () => {
-  emulator = createEmulator({ keys: [RELAY_KEY], timeScale: 1_000 })
+  emulator = createEmulator({ keys: [RELAY_KEY], timeScale: 1_000, taskTtlSeconds: 300_000 })
   upstream = await startGateway({ "/up": emulator })
   relay = createRelay({
     apiKey: RELAY_KEY,
