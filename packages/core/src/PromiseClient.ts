@@ -38,7 +38,13 @@ import {
 } from "./Errors.ts"
 import { type EventListener, type LifecycleEvent, notifyListeners } from "./Events.ts"
 import type { KyTransportOptions } from "./KyTransport.ts"
-import { type CreatedTask, CreateProbe, type FeedbackOptions, type Solved } from "./Lifecycle.ts"
+import {
+  type CreatedTask,
+  CreateProbe,
+  type FeedbackOptions,
+  type Solved,
+  type SolveOptions,
+} from "./Lifecycle.ts"
 import type { PollPolicy } from "./Policy.ts"
 import type { Balance, FeedbackResult } from "./Protocol.ts"
 import { DEFAULT_BATCH_CONCURRENCY, SolveKit, type TaskHandle, type WaitSolution } from "./SolveKit.ts"
@@ -282,18 +288,26 @@ export class PromiseClient implements SolveKitClient {
     }
   }
 
-  solve<R extends AnyTaskRequest>(
-    task: R,
-    options: PromiseSolveOptions = {},
-  ): Promise<Solved<SolutionOf<R>>> {
+  /** solve and getToken: one tracked call with the per-call timeout, policy and listener. */
+  #solveWith<A>(
+    options: PromiseSolveOptions,
+    call: (kit: SolveKit["Service"], solveOptions: SolveOptions) => Effect.Effect<A, AnyError>,
+  ): Promise<A> {
     const track = new CallTracker(this.#clientListener(), options.onEvent)
     return this.#run(
       SolveKit.use((kit) =>
-        kit.solve(task, { timeout: options.timeout, policy: options.policy, onEvent: track.onEvent }),
+        call(kit, { timeout: options.timeout, policy: options.policy, onEvent: track.onEvent }),
       ),
       options.signal,
       track,
     )
+  }
+
+  solve<R extends AnyTaskRequest>(
+    task: R,
+    options: PromiseSolveOptions = {},
+  ): Promise<Solved<SolutionOf<R>>> {
+    return this.#solveWith(options, (kit, solveOptions) => kit.solve(task, solveOptions))
   }
 
   createTask<R extends AnyTaskRequest>(
@@ -394,14 +408,7 @@ export class PromiseClient implements SolveKitClient {
     task: R,
     options: PromiseSolveOptions = {},
   ): Promise<Solved<SolutionOf<R>>> {
-    const track = new CallTracker(this.#clientListener(), options.onEvent)
-    return this.#run(
-      SolveKit.use((kit) =>
-        kit.getToken(task, { timeout: options.timeout, policy: options.policy, onEvent: track.onEvent }),
-      ),
-      options.signal,
-      track,
-    )
+    return this.#solveWith(options, (kit, solveOptions) => kit.getToken(task, solveOptions))
   }
 
   getBalance(options: SignalOptions = {}): Promise<Balance> {

@@ -15,9 +15,8 @@ export interface RandomStream {
   nextUint32(): number
 }
 
-/** Hashes a seed and a stream name into a 32-bit state (cyrb53's mixing, truncated). */
-export const hashSeed = (seed: Seed, stream: string): number => {
-  const text = `${typeof seed}:${String(seed)}/${stream}`
+/** cyrb53's two 32-bit lanes over `text`: the one mixing behind both hashes below. */
+const cyrb53Lanes = (text: string): readonly [number, number] => {
   let h1 = 0xdeadbeef
   let h2 = 0x41c6ce57
   for (let i = 0; i < text.length; i++) {
@@ -27,6 +26,12 @@ export const hashSeed = (seed: Seed, stream: string): number => {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return [h1, h2]
+}
+
+/** Hashes a seed and a stream name into a 32-bit state (cyrb53's mixing, truncated). */
+export const hashSeed = (seed: Seed, stream: string): number => {
+  const [h1, h2] = cyrb53Lanes(`${typeof seed}:${String(seed)}/${stream}`)
   return (h1 ^ h2) >>> 0
 }
 
@@ -48,15 +53,7 @@ export const standardNormal = (u1: number, u2: number): number =>
 
 /** 53-bit string hash (cyrb53), used to recognise the same task payload sent twice. */
 export const hashString = (text: string): number => {
-  let h1 = 0xdeadbeef
-  let h2 = 0x41c6ce57
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    h1 = Math.imul(h1 ^ code, 2654435761)
-    h2 = Math.imul(h2 ^ code, 1597334677)
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  const [h1, h2] = cyrb53Lanes(text)
   return 4294967296 * (2097151 & h2) + (h1 >>> 0)
 }
 
