@@ -18,6 +18,8 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
+import type { Settled } from "./PromiseClient.ts"
+import type { AnyTaskRequest } from "./Task.ts"
 
 /** The global brand every solvekit error carries (shared across package copies through `Symbol.for`). */
 export const SolveKitErrorBrand: unique symbol = Symbol.for("@solvekit/core/SolveKitError") as never
@@ -300,22 +302,52 @@ export class CreateTaskOutcomeUnknownError extends /*#__PURE__*/ Base("CreateTas
   }
 }
 
-/**
- * The caller aborted (AbortSignal). Distinct from `TaskTimeoutError`. `createTaskOutcome: "unknown"` (with no
- * `taskId`) says the abort landed while createTask was in flight: the task may exist and be charged.
- */
-export class AbortedError extends /*#__PURE__*/ Base("AbortedError")<{
+/** One entry of an aborted Promise batch: a settled task, or one the abort cut off (`AbortedError`). */
+export type AbortedBatchEntry = Settled<AnyTaskRequest, SolveError | AbortedError>
+
+interface AbortedErrorFields {
   readonly taskId?: string | undefined
+  /** The signal's `reason` (absent when `dispose` ended the call). */
   readonly reason?: unknown
   readonly createTaskOutcome?: CreateTaskOutcome | undefined
   /** Clock time (epoch ms) at which createTask was sent, when known: resume with `waitForResult(error)`. */
   readonly createdAt?: number | undefined
   /** getTaskResult queries already spent on the task, when known. */
   readonly queries?: number | undefined
-}> {
-  override get message(): string {
-    return `aborted by the caller${withTask(this.taskId)}${outcomeNote(this.createTaskOutcome)}`
+  /**
+   * Set when a Promise batch (`solveAll`, `solveEach`) was aborted: every task it had started and not handed
+   * over yet, in input order (`index`). Settled tasks keep their entry; each task the abort cut off is
+   * `rejected` with its own `AbortedError`, which names its `taskId` (resume it with
+   * `waitForResult(entry.reason)`), says `createTaskOutcome: "unknown"` when its createTask was in flight, or
+   * has neither when nothing was sent for it. Not enumerable: logging the error does not dump the batch.
+   */
+  readonly settled?: ReadonlyArray<AbortedBatchEntry> | undefined
+}
+
+/**
+ * The caller aborted (AbortSignal). Distinct from `TaskTimeoutError`. `createTaskOutcome: "unknown"` (with no
+ * `taskId`) says the abort landed while createTask was in flight: the task may exist and be charged.
+ */
+export class AbortedError extends /*#__PURE__*/ Base("AbortedError")<AbortedErrorFields> {
+  constructor(args: AbortedErrorFields) {
+    // Kept off the fields (which `toJSON` serialises): a batch's entries hold its tasks, images included.
+    const { settled, ...fields } = args
+    super(fields)
+    if (settled !== undefined) {
+      Object.defineProperty(this, "settled", { value: settled, enumerable: false, configurable: true })
+    }
   }
+
+  override get message(): string {
+    return `aborted by the caller${withTask(this.taskId)}${outcomeNote(this.createTaskOutcome)}${batchNote(this.settled)}`
+  }
+}
+
+/** What an aborted batch left, counted for the message (the entries themselves are on `settled`). */
+const batchNote = (settled: ReadonlyArray<AbortedBatchEntry> | undefined): string => {
+  if (settled === undefined) return ""
+  const cutOff = settled.filter((entry) => entry.status === "rejected" && isAbortedError(entry.reason)).length
+  return `; error.settled holds the ${settled.length} tasks not reported yet, ${cutOff} of them cut off: resume those with a taskId by waitForResult(entry.reason)`
 }
 
 /** The client could not be configured (for example, no API key). The message says how to fix it. */

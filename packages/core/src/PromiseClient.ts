@@ -11,7 +11,8 @@
  *   and guards such as `isApiError` that work across package copies).
  * - `signal` on every call: aborting interrupts the call at once, aborts the in-flight HTTP request, clears
  *   every timer, and rejects with `AbortedError` (carrying the taskId when known), distinct from the
- *   `TaskTimeoutError` of the `timeout` option.
+ *   `TaskTimeoutError` of the `timeout` option. A batch's `AbortedError` also carries `settled`: the entries
+ *   of the tasks it had started, the cut-off ones with their own taskIds, so no paid task is lost.
  * - `dispose()` / `await using` release the runtime; later calls reject with `ConfigurationError`.
  *
  * @since 0.1.0
@@ -32,6 +33,7 @@ import {
   AbortedError,
   ConfigurationError,
   type CreateTaskError,
+  isAbortedError,
   type RequestError,
   type SolveError,
   type WaitError,
@@ -77,15 +79,18 @@ export interface PromiseSolveAllOptions extends PromiseSolveOptions {
   readonly concurrency?: number | undefined
 }
 
-/** One settled task of a batch, shaped like `Promise.allSettled` entries plus its index and task. */
-export type Settled<R extends AnyTaskRequest> =
+/**
+ * One settled task of a batch, shaped like `Promise.allSettled` entries plus its index (position in the
+ * input) and task. `E` is `SolveError`, or also `AbortedError` in an aborted batch's `AbortedError.settled`.
+ */
+export type Settled<R extends AnyTaskRequest, E = SolveError> =
   | {
       readonly status: "fulfilled"
       readonly index: number
       readonly task: R
       readonly value: Solved<SolutionOf<R>>
     }
-  | { readonly status: "rejected"; readonly index: number; readonly task: R; readonly reason: SolveError }
+  | { readonly status: "rejected"; readonly index: number; readonly task: R; readonly reason: E }
 
 /** The Promise client every adapter returns. */
 export interface SolveKitClient extends AsyncDisposable {
@@ -95,12 +100,41 @@ export interface SolveKitClient extends AsyncDisposable {
     task: TaskHandle,
     options?: PromiseWaitOptions<D>,
   ): Promise<Solved<WaitSolution<D>>>
-  /** Solves a batch with bounded concurrency; resolves once every task has settled (never rejects per task). */
+  /**
+   * Solves a batch with bounded concurrency, pulling the input as slots free up; resolves once every task
+   * has settled, in input order (never rejects for one task).
+   *
+   * Aborting `signal` (or `dispose`) stops the batch at once (no request is sent after it) and rejects with
+   * an `AbortedError` whose `settled` holds one entry per input pulled so far, in input order: the settled
+   * ones as they were, and each one cut off as `rejected` with its own `AbortedError`, carrying its
+   * `taskId`, `createdAt` and `queries` once created (resume it with `waitForResult(entry.reason)`) or
+   * `createTaskOutcome: "unknown"` when its createTask was in flight. Inputs never pulled get no entry.
+   *
+   * ```ts
+   * try {
+   *   return await client.solveAll(tasks, { signal })
+   * } catch (error) {
+   *   if (!isAbortedError(error) || error.settled === undefined) throw error
+   *   for (const entry of error.settled) {
+   *     if (entry.status === "rejected" && isAbortedError(entry.reason) && entry.reason.taskId !== undefined) {
+   *       save(entry.reason) // later: await client.waitForResult(saved)
+   *     }
+   *   }
+   * }
+   * ```
+   */
   solveAll<R extends AnyTaskRequest>(
     tasks: Iterable<R> | AsyncIterable<R>,
     options?: PromiseSolveAllOptions,
   ): Promise<Array<Settled<R>>>
-  /** Like `solveAll`, yielding each entry as it settles (completion order), pulling input as slots free up. */
+  /**
+   * Like `solveAll`, yielding each entry as it settles (completion order), pulling input as slots free up.
+   *
+   * Aborting `signal` stops the batch at once, even while the loop body is busy with an entry, and the
+   * iteration then throws an `AbortedError` whose `settled` holds, in input order, every started entry not
+   * yielded yet: those settled meanwhile, and those cut off with their own `AbortedError` (taskId or
+   * `createTaskOutcome`, as for `solveAll`).
+   */
   solveEach<R extends AnyTaskRequest>(
     tasks: Iterable<R> | AsyncIterable<R>,
     options?: PromiseSolveAllOptions,
@@ -163,25 +197,63 @@ const toSettled = <R extends AnyTaskRequest>(
     ? { status: "fulfilled", index, task, value: result.success }
     : { status: "rejected", index, task, reason: result.failure }
 
+/**
+ * The `AbortedError` of a call that an abort (or `dispose`) cut off: what it knew of its task, so the task
+ * can be resumed (`taskId`, `createdAt`, `queries`) or checked for (`createTaskOutcome: "unknown"`).
+ */
+const abortedErrorOf = (call: CallState, signal: AbortSignal | undefined): AbortedError =>
+  new AbortedError({
+    taskId: call.taskId,
+    reason: signal?.aborted ? signal.reason : undefined,
+    createTaskOutcome: call.taskId === undefined && call.createTaskSent === true ? "unknown" : undefined,
+    ...(call.taskId === undefined
+      ? {}
+      : {
+          createdAt: call.progress?.createdAt ?? call.createdAt,
+          queries: call.progress?.queries ?? call.queries,
+        }),
+  })
+
 /** A call's exit as its Promise outcome: the value, the typed error, `AbortedError`, or the defect. */
 const settle = <A>(exit: Exit.Exit<A, AnyError>, signal: AbortSignal | undefined, call: CallState): A => {
   if (Exit.isSuccess(exit)) return exit.value
   const failure = Cause.findError(exit.cause)
   if (Result.isSuccess(failure)) throw failure.success
-  if (Cause.hasInterruptsOnly(exit.cause)) {
-    throw new AbortedError({
-      taskId: call.taskId,
+  if (Cause.hasInterruptsOnly(exit.cause)) throw abortedErrorOf(call, signal)
+  throw Cause.squash(exit.cause)
+}
+
+/**
+ * What a Promise batch owes its caller if it is cut off: the tasks running now (with what each call knows
+ * of its task) and the entries settled but not handed over yet. Each task's own call tracker sees its
+ * createTask and polling through the lifecycle's `CreateProbe`, exactly as a single `solve` does.
+ */
+class BatchLedger<R extends AnyTaskRequest> {
+  readonly running = new Map<number, { readonly task: R; readonly call: CallTracker }>()
+  /** Settled and not handed over yet, by index (completion order). */
+  readonly unreported = new Map<number, Settled<R>>()
+
+  record(index: number, entry: Settled<R>): void {
+    this.running.delete(index)
+    this.unreported.set(index, entry)
+  }
+
+  /** Every entry not handed over yet, in input order. */
+  inOrder(): Array<Settled<R>> {
+    return [...this.unreported.values()].sort((a, b) => a.index - b.index)
+  }
+
+  /** The batch's `AbortedError`: the unreported entries and, for each running task, its own `AbortedError`. */
+  aborted(signal: AbortSignal | undefined): AbortedError {
+    const entries: Array<Settled<R, SolveError | AbortedError>> = [...this.unreported.values()]
+    for (const [index, { task, call }] of this.running) {
+      entries.push({ status: "rejected", index, task, reason: abortedErrorOf(call, signal) })
+    }
+    return new AbortedError({
       reason: signal?.aborted ? signal.reason : undefined,
-      createTaskOutcome: call.taskId === undefined && call.createTaskSent === true ? "unknown" : undefined,
-      ...(call.taskId === undefined
-        ? {}
-        : {
-            createdAt: call.progress?.createdAt ?? call.createdAt,
-            queries: call.progress?.queries ?? call.queries,
-          }),
+      settled: entries.sort((a, b) => a.index - b.index),
     })
   }
-  throw Cause.squash(exit.cause)
 }
 
 export class PromiseClient implements SolveKitClient {
@@ -211,8 +283,7 @@ export class PromiseClient implements SolveKitClient {
     if (this.#disposed) {
       return Promise.reject(new ConfigurationError({ detail: "This solvekit client was disposed." }))
     }
-    if (signal?.aborted)
-      return Promise.reject(new AbortedError({ taskId: call.taskId, reason: signal.reason }))
+    if (signal?.aborted) return Promise.reject(abortedErrorOf(call, signal))
     const context = this.#context
     if (context === undefined) {
       // The first calls wait for the runtime to build the client (once); then they run like any other.
@@ -240,13 +311,18 @@ export class PromiseClient implements SolveKitClient {
   ): Promise<Exit.Exit<A, AnyError>> {
     const fiber = Effect.runForkWith(context)(effect)
     return new Promise((resolve) => {
-      this.#inFlight.add(fiber)
-      if (signal !== undefined) this.#watch(signal, fiber)
-      fiber.addObserver((exit) => {
-        this.#inFlight.delete(fiber)
-        if (signal !== undefined) this.#unwatch(signal, fiber)
-        resolve(exit)
-      })
+      this.#track(fiber, signal)
+      fiber.addObserver(resolve)
+    })
+  }
+
+  /** Until `fiber` ends, `dispose` and an abort of `signal` interrupt it. */
+  #track(fiber: Fiber.Fiber<unknown, unknown>, signal: AbortSignal | undefined): void {
+    this.#inFlight.add(fiber)
+    if (signal !== undefined) this.#watch(signal, fiber)
+    fiber.addObserver(() => {
+      this.#inFlight.delete(fiber)
+      if (signal !== undefined) this.#unwatch(signal, fiber)
     })
   }
 
@@ -279,14 +355,6 @@ export class PromiseClient implements SolveKitClient {
   }
 
   #emit = (event: LifecycleEvent) => notifyListeners(this.#listeners, event)
-
-  #withClientListeners(local: EventListener | undefined): EventListener | undefined {
-    if (this.#listeners.size === 0) return local
-    return (event) => {
-      this.#emit(event)
-      local?.(event)
-    }
-  }
 
   /** solve and getToken: one tracked call with the per-call timeout, policy and listener. */
   #solveWith<A>(
@@ -345,59 +413,91 @@ export class PromiseClient implements SolveKitClient {
     )
   }
 
-  /** Starts a batch in `scope` (see `Batch.ts`) and returns its reader. */
+  /**
+   * Starts a batch in `scope` (see `Batch.ts`) and returns its reader. Each task runs tracked like a single
+   * call: `ledger` follows it, and an abort of the signal interrupts it at once, even while nobody reads.
+   */
   #batch<R extends AnyTaskRequest>(
     scope: Scope.Scope,
     tasks: Iterable<R> | AsyncIterable<R>,
     options: PromiseSolveAllOptions,
+    ledger: BatchLedger<R>,
   ) {
-    const onEvent = this.#withClientListeners(options.onEvent)
-    const solveOptions = { timeout: options.timeout, policy: options.policy, onEvent }
+    const client = this.#clientListener()
+    const { timeout, policy, signal } = options
     return SolveKit.use((kit) =>
-      Batch.start(scope, tasks, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, (task: R, index) =>
-        Effect.map(Effect.result(kit.solve(task, solveOptions)), (result) => toSettled(index, task, result)),
-      ),
+      Batch.start(scope, tasks, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, (task: R, index) => {
+        // Recorded as the task is pulled, before its fiber starts: an abort reports every pulled task.
+        const call = new CallTracker(client, options.onEvent)
+        ledger.running.set(index, { task, call })
+        return Effect.withFiber((fiber) => {
+          this.#track(fiber, signal)
+          const solve = kit.solve(task, { timeout, policy, onEvent: call.onEvent })
+          return Effect.map(
+            Effect.result(Effect.provideService(solve, CreateProbe, call as CreateProbe)),
+            (result) => {
+              const entry = toSettled(index, task, result)
+              ledger.record(index, entry)
+              return entry
+            },
+          )
+        })
+      }),
     )
+  }
+
+  /** Runs a step of a batch; an abort rejects with the batch's `AbortedError` (see `BatchLedger`). */
+  #runBatch<A>(
+    effect: Effect.Effect<A, AnyError, SolveKit>,
+    signal: AbortSignal | undefined,
+    ledger: { readonly aborted: (signal: AbortSignal | undefined) => AbortedError },
+  ): Promise<A> {
+    return this.#run(effect, signal).catch((error: unknown) => {
+      throw isAbortedError(error) ? ledger.aborted(signal) : error
+    })
   }
 
   solveAll<R extends AnyTaskRequest>(
     tasks: Iterable<R> | AsyncIterable<R>,
     options: PromiseSolveAllOptions = {},
   ): Promise<Array<Settled<R>>> {
-    return this.#run(
+    const ledger = new BatchLedger<R>()
+    return this.#runBatch(
       Effect.scopedWith((scope) =>
-        Effect.flatMap(this.#batch(scope, tasks, options), (read) => {
-          const settled: Array<Settled<R>> = []
+        Effect.flatMap(this.#batch(scope, tasks, options, ledger), (read) => {
+          // The ledger collects the entries as they settle: the reader only drives the batch.
           let done = false
-          return Effect.as(
-            Effect.whileLoop({
-              while: () => !done,
-              body: () => read,
-              step: (entries) => {
-                if (entries === undefined) done = true
-                else settled.push(...entries)
-              },
-            }),
-            settled,
-          )
+          return Effect.whileLoop({
+            while: () => !done,
+            body: () => read,
+            step: (entries) => {
+              if (entries === undefined) done = true
+            },
+          })
         }),
-      ).pipe(Effect.map((settled) => settled.sort((a, b) => a.index - b.index))),
+      ),
       options.signal,
-    )
+      ledger,
+    ).then(() => ledger.inOrder())
   }
 
   async *solveEach<R extends AnyTaskRequest>(
     tasks: Iterable<R> | AsyncIterable<R>,
     options: PromiseSolveAllOptions = {},
   ): AsyncGenerator<Settled<R>, void, undefined> {
+    const { signal } = options
+    const ledger = new BatchLedger<R>()
     // The batch outlives each read: its scope is closed when the iteration ends, however it ends.
-    const scope = await this.#run(Scope.make(), options.signal)
+    const scope = await this.#runBatch(Scope.make(), signal, ledger)
     try {
-      const read = await this.#run(this.#batch(scope, tasks, options), options.signal)
+      const read = await this.#runBatch(this.#batch(scope, tasks, options, ledger), signal, ledger)
       for (;;) {
-        const entries = await this.#run(read, options.signal)
+        const entries = await this.#runBatch(read, signal, ledger)
         if (entries === undefined) return
-        yield* entries
+        for (const entry of entries) {
+          ledger.unreported.delete(entry.index)
+          yield entry
+        }
       }
     } finally {
       await this.#runtime.runPromise(Scope.close(scope, Exit.void)).catch(() => undefined)

@@ -23,6 +23,7 @@ export * as ClientConfig from "./ClientConfig.ts"
 export { ClientConfig as ClientConfigService, make as makeClientConfig } from "./ClientConfig.ts"
 // ===== Errors =====
 export {
+  type AbortedBatchEntry,
   AbortedError,
   ApiError,
   type ApiErrorReason,

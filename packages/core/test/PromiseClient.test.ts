@@ -2,6 +2,7 @@ import { getEventListeners } from "node:events"
 import { ConfigProvider } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import {
+  type AbortedBatchEntry,
   isAbortedError,
   isApiError,
   isConfigurationError,
@@ -36,6 +37,32 @@ afterEach(async () => {
 const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length
 
 const settleMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Lets several poll intervals of `quick` go by: what a batch still running would use to send queries. */
+const letPollsRun = () => new Promise<void>((resolve) => setTimeout(resolve, 25))
+
+/** A task told apart by its websiteKey, which the scripts read back from the createTask body. */
+const taskFor = (websiteKey: string) =>
+  ReCaptchaV2TaskProxyLess({ websiteURL: "https://example.test", websiteKey })
+const websiteKeyOf = (call: Scripted.Call) => (call.body.task as { readonly websiteKey: string }).websiteKey
+
+/** A generator over tasks by websiteKey that counts how many the batch pulled. */
+const countedSource = (websiteKeys: ReadonlyArray<string>) => {
+  const source = {
+    pulled: 0,
+    *tasks() {
+      for (const websiteKey of websiteKeys) {
+        source.pulled += 1
+        yield taskFor(websiteKey)
+      }
+    },
+  }
+  return source
+}
+
+/** The AbortedError an aborted batch put on an entry it cut off. */
+const cutOff = (entry: AbortedBatchEntry | undefined) =>
+  entry?.status === "rejected" && isAbortedError(entry.reason) ? entry.reason : undefined
 
 const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
   try {
@@ -241,6 +268,158 @@ describe("PromiseClient", () => {
     expect(transport.callsTo("getTaskResult").every((call) => call.interrupted)).toBe(true)
   })
 
+  it("aborting solveAll mid-batch rejects with every pulled task's entry: solved ones kept, cut-off ones resumable or flagged unknown", async () => {
+    let resumed = false
+    const transport = Scripted.make({
+      createTask: (_, call) =>
+        websiteKeyOf(call) === "create-hangs"
+          ? { hang: true }
+          : Scripted.created(`task-${websiteKeyOf(call)}`),
+      getTaskResult: (_, call) => {
+        const taskId = call.body.taskId as string
+        if (taskId === "task-solved") return Scripted.ready({ gRecaptchaResponse: "token-solved" })
+        if (resumed) return Scripted.ready({ gRecaptchaResponse: "token-resumed" })
+        // "polling" is answered twice, then cut off in its third query; "polling-late" in its first.
+        return taskId === "task-polling" && queriesOf(taskId).length <= 2
+          ? Scripted.processing
+          : { hang: true }
+      },
+    })
+    const queriesOf = (taskId: string) =>
+      transport.callsTo("getTaskResult").filter((call) => call.body.taskId === taskId)
+    const client = clientFor(transport, { policy: quick })
+    const source = countedSource(["solved", "polling", "create-hangs", "polling-late", "never-a", "never-b"])
+    const controller = new AbortController()
+    const batch = client.solveAll(source.tasks(), { concurrency: 3, signal: controller.signal })
+    // "polling-late" takes the slot "solved" freed: by then "solved" has settled.
+    while (queriesOf("task-polling").length < 3 || queriesOf("task-polling-late").length < 1) {
+      await settleMicrotasks()
+    }
+    expect(transport.callsTo("createTask").map(websiteKeyOf).sort()).toEqual([
+      "create-hangs",
+      "polling",
+      "polling-late",
+      "solved",
+    ])
+    const sentBeforeAbort = transport.calls.length
+    controller.abort(new Error("user left"))
+    const error = await rejectionOf(batch)
+    await letPollsRun()
+
+    expect(transport.calls).toHaveLength(sentBeforeAbort) // nothing queried, nothing pulled after the abort
+    expect(transport.calls.filter((call) => call.interrupted)).toHaveLength(3)
+    expect(source.pulled).toBe(4)
+    expect(isAbortedError(error)).toBe(true)
+    if (!isAbortedError(error)) return
+    expect(error.reason).toEqual(new Error("user left"))
+    const settled = error.settled ?? []
+    expect(settled.map((entry) => [entry.index, entry.status])).toEqual([
+      [0, "fulfilled"],
+      [1, "rejected"],
+      [2, "rejected"],
+      [3, "rejected"],
+    ])
+    const solved = settled[0]
+    expect(solved?.status === "fulfilled" && solved.value.solution).toEqual({
+      gRecaptchaResponse: "token-solved",
+    })
+    expect(solved?.task.input.websiteKey).toBe("solved")
+
+    const polling = cutOff(settled[1])
+    expect(polling?.taskId).toBe("task-polling")
+    expect(polling?.queries).toBe(3)
+    expect(typeof polling?.createdAt).toBe("number")
+    expect(polling?.createTaskOutcome).toBeUndefined()
+    expect(polling?.reason).toEqual(new Error("user left"))
+    const creating = cutOff(settled[2])
+    expect(creating?.taskId).toBeUndefined()
+    expect(creating?.createTaskOutcome).toBe("unknown")
+    expect(String(creating)).toMatch(/may have been created/)
+    const late = cutOff(settled[3])
+    expect([late?.taskId, late?.queries]).toEqual(["task-polling-late", 1])
+    expect(error.message).toMatch(/the 4 tasks not reported yet, 3 of them cut off/)
+
+    // The paid tasks are not lost: each cut-off entry resumes within the same budget.
+    resumed = true
+    const collected = await client.waitForResult(polling ?? "", { task: ReCaptchaV2TaskProxyLess })
+    expect(collected.taskId).toBe("task-polling")
+    expect(collected.solution.gRecaptchaResponse).toBe("token-resumed")
+    expect(collected.queries).toBe(4)
+  })
+
+  it("an aborted batch's AbortedError keeps its entries out of its JSON and enumerable fields", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created("task-j"), getTaskResult: { hang: true } })
+    const client = clientFor(transport, { policy: quick })
+    const controller = new AbortController()
+    const batch = client.solveAll([task], { signal: controller.signal })
+    while (transport.callsTo("getTaskResult").length === 0) await settleMicrotasks()
+    controller.abort()
+    const error = await rejectionOf(batch)
+    expect(isAbortedError(error) && error.settled?.map((entry) => cutOff(entry)?.taskId)).toEqual(["task-j"])
+    expect(Object.keys(error as object)).not.toContain("settled")
+    expect(JSON.stringify(error)).not.toContain("site-key")
+  })
+
+  it("a batch aborted before it starts rejects with an empty settled list and sends nothing", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created() })
+    const source = countedSource(["a", "b"])
+    const error = await rejectionOf(
+      clientFor(transport).solveAll(source.tasks(), { signal: AbortSignal.abort() }),
+    )
+    expect(isAbortedError(error) && error.settled).toEqual([])
+    expect(source.pulled).toBe(0)
+    expect(transport.calls).toHaveLength(0)
+  })
+
+  it("aborting solveEach while the loop body is busy stops every request at once, then throws the entries not yielded yet", async () => {
+    const transport = Scripted.make({
+      createTask: (_, call) =>
+        websiteKeyOf(call) === "create-hangs"
+          ? { hang: true }
+          : Scripted.created(`task-${websiteKeyOf(call)}`),
+      getTaskResult: (_, call) =>
+        call.body.taskId === "task-solved" ? Scripted.ready() : Scripted.processing,
+    })
+    const queriesOf = (taskId: string) =>
+      transport.callsTo("getTaskResult").filter((call) => call.body.taskId === taskId)
+    const client = clientFor(transport, { policy: quick })
+    const source = countedSource(["solved", "polling", "create-hangs", "never"])
+    const controller = new AbortController()
+    const yielded: Array<number> = []
+    let sentAtAbort = 0
+    let sentWhileBusy = 0
+    const iterate = async () => {
+      for await (const entry of client.solveEach(source.tasks(), {
+        concurrency: 3,
+        signal: controller.signal,
+      })) {
+        yielded.push(entry.index)
+        // Busy with the first entry while "polling" keeps polling: the abort must stop it now, not at the next read.
+        while (queriesOf("task-polling").length < 2 || transport.callsTo("createTask").length < 3) {
+          await settleMicrotasks()
+        }
+        sentAtAbort = transport.calls.length
+        controller.abort()
+        await letPollsRun()
+        sentWhileBusy = transport.calls.length
+      }
+    }
+    const error = await rejectionOf(iterate())
+
+    expect(sentWhileBusy).toBe(sentAtAbort)
+    expect(transport.calls.every((call) => call.finished)).toBe(true)
+    expect(yielded).toEqual([0])
+    expect(source.pulled).toBe(3)
+    expect(isAbortedError(error)).toBe(true)
+    if (!isAbortedError(error)) return
+    const settled = error.settled ?? []
+    expect(settled.map((entry) => entry.index)).toEqual([1, 2])
+    const polling = cutOff(settled[0])
+    expect(polling?.taskId).toBe("task-polling")
+    expect(polling?.queries).toBe(queriesOf("task-polling").length)
+    expect(cutOff(settled[1])?.createTaskOutcome).toBe("unknown")
+  })
+
   it("solveEach yields entries as they settle and accepts async iterables", async () => {
     const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: Scripted.ready() })
     const client = clientFor(transport, { policy: quick })
@@ -338,6 +517,20 @@ describe("PromiseClient", () => {
     const error = await rejectionOf(solving)
     expect(isAbortedError(error) && error.taskId).toBe("task-d")
     expect(transport.callsTo("getTaskResult")).toHaveLength(0)
+  })
+
+  it("dispose ends a running solveAll like an abort: its AbortedError still lists the created tasks", async () => {
+    const transport = Scripted.make({ createTask: Scripted.created("task-e"), getTaskResult: { hang: true } })
+    const client = makePromiseClient(Scripted.clientLayer(transport, { policy: quick }))
+    const batch = client.solveAll([task, task], { concurrency: 2 })
+    while (transport.callsTo("getTaskResult").length < 2) await settleMicrotasks()
+    await client.dispose()
+    const error = await rejectionOf(batch)
+    expect(isAbortedError(error) && error.settled?.map((entry) => cutOff(entry)?.taskId)).toEqual([
+      "task-e",
+      "task-e",
+    ])
+    expect(transport.calls.every((call) => call.finished)).toBe(true)
   })
 
   it("dispose (and Symbol.asyncDispose) releases the client; later calls reject", async () => {
