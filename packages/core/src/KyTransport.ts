@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import ky, { type KyInstance, type Options } from "ky"
@@ -129,20 +129,40 @@ const readCapped = async (response: Response, maxBytes: number, signal?: AbortSi
   return utf8.decode(bytes)
 }
 
-/** The per-request option carrying the interruption signal to `withCallSignal` (ky forwards unknown options). */
+/** Per-request options for `handOff` (ky forwards options it does not know to its `fetch`). */
 const CALL_SIGNAL = "solvekitSignal"
+const CALL_BODY = "solvekitBody"
+
+interface CallOptions extends RequestInit {
+  readonly [CALL_SIGNAL]?: AbortSignal
+  readonly [CALL_BODY]?: string
+}
 
 /**
- * The fetch ky calls, given the request's interruption signal directly. Handing it to ky as `signal` costs
- * an `AbortSignal.any` per request (ky joins it with its own controller's), one of the dearest steps of a
- * request on Node; ky's own controller only serves its timeouts and retries, which are off here.
+ * The fetch ky calls. It sends ky's request as `fetch(url, init)` with the encoded body string ky was given,
+ * rather than ky's `Request` object: a `Request` holds its body as a stream, so a runtime's fetch (or Node's
+ * undici dispatcher) would build a second request and pump the stream to send a few hundred bytes, two of the
+ * dearest steps of a request. Method and headers are ky's (its merged defaults included).
+ *
+ * The interruption signal also goes straight to fetch: handing it to ky as `signal` costs an `AbortSignal.any`
+ * per request (ky joins it with its own controller's), and ky's controller only serves its timeouts and
+ * retries, which are off here.
  */
-const withCallSignal =
+const handOff =
   (fetch: typeof globalThis.fetch | undefined): typeof globalThis.fetch =>
   (input, init) => {
     // Looked up per request when not given, so a runtime (or a test) can replace the global later.
     const target = fetch ?? globalThis.fetch
-    const { [CALL_SIGNAL]: signal, ...rest } = (init ?? {}) as RequestInit & { [CALL_SIGNAL]?: AbortSignal }
+    const { [CALL_SIGNAL]: signal, [CALL_BODY]: body, ...rest } = (init ?? {}) as CallOptions
+    if (input instanceof Request && body !== undefined) {
+      return target(input.url, {
+        ...rest,
+        method: input.method,
+        headers: input.headers,
+        body,
+        ...(signal === undefined ? {} : { signal }),
+      })
+    }
     return target(input, signal === undefined ? rest : { ...rest, signal })
   }
 
@@ -165,67 +185,87 @@ export const make = (options: KyTransportOptions): Transport["Service"] => {
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
-    fetch: withCallSignal(options.fetch),
+    fetch: handOff(options.fetch),
     headers: { "content-type": "application/json", accept: "application/json", ...options.headers },
   })
   const post = (endpoint: string, body: unknown): Effect.Effect<TransportResponse, TransportError> =>
-    Effect.gen(() => postOnce(http, urlOf, maxBodyBytes, endpoint, body))
+    Effect.suspend(() => {
+      // Encoded before fetching: a body that cannot be encoded was certainly not sent.
+      let encoded: string
+      try {
+        encoded = encodeBody(body)
+      } catch (cause) {
+        return Effect.fail(
+          new TransportError({ endpoint, kind: "Network", requestSent: false, cause: sanitizeCause(cause) }),
+        )
+      }
+      // One asynchronous step per request (send, then read with the cap): each step of an Effect program
+      // that waits costs an abort controller and a fiber suspension.
+      return Effect.clockWith((clock) =>
+        Effect.tryPromise({
+          try: (signal) => exchange(http, urlOf(endpoint), encoded, maxBodyBytes, signal, clock),
+          catch: (cause) => transportErrorOf(endpoint, cause),
+        }),
+      )
+    })
   return Transport.of({ post })
 }
 
-/** One POST, read with the cap. A module-level generator: an inline one is a new function per request. */
-function* postOnce(
+/** A failure after the answer's status line arrived: the request was certainly sent. */
+class AnswerFailure {
+  readonly httpStatus: number
+  readonly retryAfterMs: number | undefined
+  readonly cause: unknown
+  constructor(httpStatus: number, retryAfterMs: number | undefined, cause: unknown) {
+    this.httpStatus = httpStatus
+    this.retryAfterMs = retryAfterMs
+    this.cause = cause
+  }
+}
+
+/** One POST, its body read with the cap. */
+const exchange = async (
   http: KyInstance,
-  urlOf: (endpoint: string) => string,
+  url: string,
+  encoded: string,
   maxBodyBytes: number,
-  endpoint: string,
-  body: unknown,
-) {
-  // Encoded before fetching: a body that cannot be encoded was certainly not sent.
-  const encoded = yield* Effect.try({
-    try: () => encodeBody(body),
-    catch: (cause) =>
-      new TransportError({ endpoint, kind: "Network", requestSent: false, cause: sanitizeCause(cause) }),
-  })
-  const response = yield* Effect.tryPromise({
-    // The signal goes around ky, straight to fetch (see `withCallSignal`).
-    // An unusable base URL throws here, inside `try`: a Network error with nothing sent, as before.
-    try: (signal) => http.post(urlOf(endpoint), { body: encoded, [CALL_SIGNAL]: signal } as Options),
-    catch: (cause) =>
-      new TransportError({
-        endpoint,
-        kind: "Network",
-        requestSent: requestNeverSent(cause) ? false : "unknown",
-        cause: sanitizeCause(cause),
-      }),
-  })
-  const now = yield* Clock.currentTimeMillis
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now)
-  const text = yield* Effect.tryPromise({
-    try: (signal) => readCapped(response, maxBodyBytes, signal),
-    catch: (cause) =>
-      cause instanceof BodyTooLarge
-        ? new TransportError({
-            endpoint,
-            kind: "BodyTooLarge",
-            requestSent: true,
-            httpStatus: response.status,
-            retryAfterMs,
-          })
-        : new TransportError({
-            endpoint,
-            kind: "Network",
-            requestSent: true,
-            httpStatus: response.status,
-            retryAfterMs,
-            cause: sanitizeCause(cause),
-          }),
-  }).pipe(
-    Effect.onInterrupt(() =>
-      Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve()),
-    ),
-  )
-  return { status: response.status, retryAfterMs, body: text } satisfies TransportResponse
+  signal: AbortSignal,
+  clock: Clock.Clock,
+): Promise<TransportResponse> => {
+  // Signal and body also go around ky, straight to fetch (see `handOff`).
+  // An unusable base URL throws here: a Network error with nothing sent.
+  const response = await http.post(url, {
+    body: encoded,
+    [CALL_SIGNAL]: signal,
+    [CALL_BODY]: encoded,
+  } as Options)
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), clock.currentTimeMillisUnsafe())
+  try {
+    const text = await readCapped(response, maxBodyBytes, signal)
+    return { status: response.status, retryAfterMs, body: text }
+  } catch (cause) {
+    throw new AnswerFailure(response.status, retryAfterMs, cause)
+  }
+}
+
+const transportErrorOf = (endpoint: string, cause: unknown): TransportError => {
+  if (!(cause instanceof AnswerFailure)) {
+    return new TransportError({
+      endpoint,
+      kind: "Network",
+      requestSent: requestNeverSent(cause) ? false : "unknown",
+      cause: sanitizeCause(cause),
+    })
+  }
+  const answer = {
+    endpoint,
+    requestSent: true,
+    httpStatus: cause.httpStatus,
+    retryAfterMs: cause.retryAfterMs,
+  }
+  return cause.cause instanceof BodyTooLarge
+    ? new TransportError({ ...answer, kind: "BodyTooLarge" })
+    : new TransportError({ ...answer, kind: "Network", cause: sanitizeCause(cause.cause) })
 }
 
 /** A `Transport` layer on ky for an explicit base URL. */

@@ -31,7 +31,7 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import type * as Semaphore from "effect/Semaphore"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
 import type { ClientConfigShape } from "./ClientConfig.ts"
 import {
   ApiError,
@@ -190,6 +190,7 @@ const send = (
   body: Record<string, unknown>,
   taskId?: string,
   timeoutMs: number = env.config.retry.requestTimeoutMs,
+  parent?: Tracer.AnySpan,
 ): Effect.Effect<TransportResponse, TransportError> => {
   const path = env.config.provider.endpoints[endpoint] ?? endpoint
   // The timeout starts once the permit is held: waiting for a slot is not a request that may have been sent.
@@ -219,6 +220,7 @@ const send = (
           taskId === undefined
             ? { "solvekit.endpoint": endpoint }
             : { "solvekit.endpoint": endpoint, "solvekit.task.id": taskId },
+        ...(parent === undefined ? {} : { parent }),
       },
       NO_STACK,
     ),
@@ -351,6 +353,11 @@ interface Progress {
   createdAt: number | undefined
   /** A createTask (or getToken) request may have reached the provider: a task may exist without a taskId. */
   createTaskSent: boolean
+  /**
+   * The call's span, parent of its request spans. Passed here rather than provided as the context's parent
+   * span: every waiting call would hold its own copy of the changed context.
+   */
+  readonly span?: Tracer.AnySpan | undefined
 }
 
 /** Where a caller outside the lifecycle (the Promise face) watches a call's createTask. */
@@ -470,7 +477,7 @@ const sendCreate = (
         endpoint === "getToken"
           ? Math.max(env.config.retry.requestTimeoutMs, GET_TOKEN_MIN_TIMEOUT_MS)
           : env.config.retry.requestTimeoutMs
-      const outcome = yield* send(sendEnv, endpoint, body, undefined, timeoutMs).pipe(
+      const outcome = yield* send(sendEnv, endpoint, body, undefined, timeoutMs, progress?.span).pipe(
         Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
         Effect.result,
       )
@@ -596,6 +603,7 @@ class PollRun<S> {
       taskId,
       // A request never outlives the result window: past it, the answer could only be "expired".
       Math.min(env.config.retry.requestTimeoutMs, params.createdAt + provider.limits.resultWindowMs - now),
+      params.progress.span,
     ).pipe(
       Effect.mapError((e) => withTaskId(e, taskId)),
       Effect.flatMap((response) => fromResult(Protocol.interpretTaskAnswer(ctx, response))),
@@ -728,10 +736,10 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
   },
   body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
-  // useSpan + ParentSpan: `withSpan` also pushes a stack-frame entry (a second context change, with its
-  // restore hook, held for the whole wait); the span tree is the same.
+  // useSpan, and the span handed down explicitly (`Progress.span`): `withSpan`, or providing the parent span,
+  // changes the context, and every waiting call would hold its copy. The span tree is the same.
   Effect.useSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }, (span) =>
-    Effect.provideService(callFrame(env, options, body), Tracer.ParentSpan, span),
+    callFrame(env, options, body, span),
   )
 
 /**
@@ -770,9 +778,16 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
     readonly onEvent: EventListener | undefined
   },
   body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
+  span: Tracer.Span,
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
   Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
-    const progress: Progress = { taskId: undefined, queries: 0, createdAt: undefined, createTaskSent: false }
+    const progress: Progress = {
+      taskId: undefined,
+      queries: 0,
+      createdAt: undefined,
+      createTaskSent: false,
+      span,
+    }
     const emit = (event: LifecycleEvent) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         publishEvent(env, options.onEvent, { ...event, elapsedMs: now - startedAt }),
@@ -812,9 +827,9 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
           )
     // One exit hook rather than tap + tapError + ensuring: each is a frame held while the task waits.
     return Effect.onExit(bounded, (exit) => {
-      const annotate = Effect.annotateCurrentSpan({
-        "solvekit.task.id": progress.taskId ?? "",
-        "solvekit.queries": progress.queries,
+      const annotate = Effect.sync(() => {
+        span.attribute("solvekit.task.id", progress.taskId ?? "")
+        span.attribute("solvekit.queries", progress.queries)
       })
       if (Exit.isSuccess(exit)) {
         return Effect.andThen(

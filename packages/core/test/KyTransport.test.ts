@@ -94,6 +94,33 @@ describe("KyTransport", () => {
     expect(JSON.parse(request?.body ?? "")).toEqual({ clientKey: "sk-wire-key", nested: { n: 1 } })
   })
 
+  it("hands the runtime's fetch a URL and the encoded body string, with ky's headers and the call's signal", async () => {
+    const server = await serve((_req, _body, res) => json(res, 200, { errorId: 0, balance: 1 }))
+    const seen: Array<{ input: unknown; init: RequestInit | undefined }> = []
+    const transport = KyTransport.make({
+      baseUrl: server.url,
+      headers: { "user-agent": "solvekit-test" },
+      fetch: (input, init) => {
+        seen.push({ input, init })
+        return globalThis.fetch(input, init)
+      },
+    })
+    const response = await Effect.runPromise(transport.post("getBalance", { clientKey: "k", n: 1 }))
+    expect(JSON.parse(response.body)).toEqual({ errorId: 0, balance: 1 })
+    const [call] = seen
+    // A plain URL and the body as a string: a Request would hold the body as a stream, which the runtime's
+    // fetch would have to pump into a second request.
+    expect(call?.input).toBe(`${server.url}/getBalance`)
+    expect(call?.init?.method).toBe("POST")
+    expect(call?.init?.body).toBe('{"clientKey":"k","n":1}')
+    expect(new Headers(call?.init?.headers).get("user-agent")).toBe("solvekit-test")
+    expect(new Headers(call?.init?.headers).get("content-type")).toBe("application/json")
+    expect(call?.init?.signal).toBeInstanceOf(AbortSignal)
+    // ky's own option names never reach fetch.
+    expect(Object.keys(call?.init ?? {}).filter((key) => key.startsWith("solvekit"))).toEqual([])
+    expect(JSON.parse(server.requests[0]?.body ?? "")).toEqual({ clientKey: "k", n: 1 })
+  })
+
   it("resolves 4xx and 5xx answers with their body (the provider's error envelope lives there)", async () => {
     const server = await serve((_req, _body, res) =>
       json(res, 401, { errorId: 1, errorCode: "ERROR_KEY_DENIED_ACCESS" }),

@@ -62,12 +62,18 @@ export const makeDispatcher = (options: DispatcherOptions = {}): Dispatcher => {
 
 /**
  * A standard `fetch` that sends every request through `dispatcher` with undici's own `fetch` (the dispatcher
- * and the fetch come from the same undici, so they agree on the dispatch protocol). Requests are normalised
- * through the global `Request` and answers re-wrapped in the global `Response`, so callers such as ky see the
- * runtime's own classes.
+ * and the fetch come from the same undici, so they agree on the dispatch protocol; Node's global fetch bundles
+ * another undici, whose dispatch protocol differs).
+ *
+ * A URL with an init (how core's `KyTransport` calls it) goes to undici as it is. A `Request` of the runtime's
+ * own class is not one undici's fetch recognises, so it is taken apart first (method, headers, body, signal).
+ * The answer is undici's `Response`: it has the standard shape, and ky recognises it by its tag.
  */
 export const makeFetch = (dispatcher: Dispatcher): typeof globalThis.fetch => {
   const nodeFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    if (!(input instanceof Request)) {
+      return (await undiciFetch(input, { ...init, dispatcher } as UndiciInit)) as unknown as Response
+    }
     const request = new Request(input, init)
     const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer())
     const answer = await undiciFetch(request.url, {
@@ -78,14 +84,12 @@ export const makeFetch = (dispatcher: Dispatcher): typeof globalThis.fetch => {
       redirect: request.redirect,
       dispatcher,
     })
-    return new Response(answer.body as ReadableStream<Uint8Array> | null, {
-      status: answer.status,
-      statusText: answer.statusText,
-      headers: [...answer.headers],
-    })
+    return answer as unknown as Response
   }
   return nodeFetch as typeof globalThis.fetch
 }
+
+type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>
 
 /** Closes a dispatcher gracefully, then forcefully if sockets linger (a hung proxy must not block dispose). */
 export const closeDispatcher = async (dispatcher: Dispatcher): Promise<void> => {

@@ -18,7 +18,7 @@ const fetchWith = (options: Parameters<typeof makeDispatcher>[0]) => {
 }
 
 describe("NodeHttp", () => {
-  it("sends method, headers and body and returns the runtime's own Response", async () => {
+  it("sends method, headers and body and answers with a standard Response that ky recognises", async () => {
     const echo = track(await startEchoServer())
     const fetch = fetchWith({})
     const response = await fetch(`${echo.url}/createTask`, {
@@ -26,7 +26,8 @@ describe("NodeHttp", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ hello: "world" }),
     })
-    expect(response).toBeInstanceOf(Response)
+    // undici's own Response: ky recognises a Response by its tag, not by the global class.
+    expect(Object.prototype.toString.call(response)).toBe("[object Response]")
     expect(response.headers.get("retry-after")).toBe("7")
     expect(await response.json()).toEqual({
       method: "POST",
