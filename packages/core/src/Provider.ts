@@ -1,8 +1,20 @@
 /**
  * A captcha provider as a value: where it lives, what its endpoints are called, how its error codes map to
  * what a caller does about them, which codes are worth retrying, and the limits the lifecycle must respect.
- * The lifecycle reads everything provider-specific from here, so adding 2Captcha, Anti-Captcha or CapMonster
- * Cloud is a new value, not a change to the lifecycle.
+ * The lifecycle reads everything provider-specific from here. `CapSolver` (the default) lives in this module;
+ * the other providers of the same createTask family (`AntiCaptcha`, `CapMonsterCloud`, `TwoCaptcha`) are values
+ * of the same shape in their own modules under `providers/`, so a page that uses CapSolver alone does not
+ * load their tables.
+ *
+ * What those three share (protocol reference, section 6):
+ * - integer task ids: solvekit keeps them as strings and sends them back as numbers (`taskIdType: "number"`);
+ * - no `getToken` one-shot call (the lifecycle refuses `getToken` before any request) and no `feedbackTask`:
+ *   their `reportIncorrect*` endpoints exist per captcha family and take no `result.invalid` flag;
+ * - codes are classified by `errorCode`, never by `errorId` (a numeric error id at 2Captcha and Anti-Captcha);
+ * - only task types whose provider name the reference gives are renamed; the others keep CapSolver's name, and
+ *   a provider without the type answers ERROR_TASK_NOT_SUPPORTED (reason "UnsupportedTask"). Enterprise
+ *   reCAPTCHA v3 is a flag (`isEnterprise`) there, not a type: a rename alone would solve a plain v3 instead,
+ *   so it stays unmapped. Proxies must use the split `proxyType`/`proxyAddress`/... fields there.
  *
  * @since 0.1.0
  */
@@ -26,12 +38,16 @@ export interface ProviderPollingAdvice {
   readonly intervalMs: number
 }
 
-/** Endpoint paths, relative to the base URL. `getToken` is absent when the provider has no one-shot call. */
+/**
+ * Endpoint paths, relative to the base URL. `getToken` is absent when the provider has no one-shot call;
+ * `feedbackTask` is absent when the provider has no endpoint with CapSolver's `{ taskId, result: { invalid } }`
+ * shape (the others report per captcha family, and only incorrect answers, through `reportIncorrect*`).
+ */
 export interface ProviderEndpoints {
   readonly createTask: string
   readonly getTaskResult: string
   readonly getBalance: string
-  readonly feedbackTask: string
+  readonly feedbackTask?: string | undefined
   readonly getToken?: string | undefined
 }
 

@@ -97,7 +97,14 @@ export type { Balance, FeedbackResult, TaskStatus } from "./Protocol.ts"
 export * as Protocol from "./Protocol.ts"
 export type { ProviderEndpoints, ProviderLimits, ProviderPollingAdvice } from "./Provider.ts"
 export * as Provider from "./Provider.ts"
+// ===== Providers =====
+// `createClient({ provider: AntiCaptcha, apiKey })`. CapSolver (the default) is also `Provider.CapSolver`;
+// the others live in their own modules, so a page pays only for the providers it imports.
+export { CapSolver } from "./Provider.ts"
 export * as Proxy from "./Proxy.ts"
+export { AntiCaptcha } from "./providers/AntiCaptcha.ts"
+export { CapMonsterCloud } from "./providers/CapMonsterCloud.ts"
+export { TwoCaptcha } from "./providers/TwoCaptcha.ts"
 // ===== Client: Effect face =====
 export {
   codecOf,

@@ -1,0 +1,75 @@
+/**
+ * Anti-Captcha (api.anti-captcha.com), a provider of the createTask / getTaskResult family.
+ * Facts from the protocol reference, section 6 (6.1 side by side, 6.2 error codes). What it shares with the
+ * other providers of the family (numeric task ids, no getToken / feedbackTask, renamed types) is explained in
+ * `../Provider.ts`.
+ *
+ * @since 0.2.0
+ */
+import { make, type Provider } from "../Provider.ts"
+
+/**
+ * Anti-Captcha (api.anti-captcha.com). Error ids from anti-captcha.com/apidoc/errors (reference 6.2); the
+ * `ERROR_FACTORY_*` codes (ids 37+) are not named by the reference and classify as "Unknown".
+ */
+export const AntiCaptcha: Provider = /*#__PURE__*/ make({
+  name: "Anti-Captcha",
+  baseUrl: "https://api.anti-captcha.com",
+  endpoints: { createTask: "createTask", getTaskResult: "getTaskResult", getBalance: "getBalance" },
+  // Documented: a result is removed 60 s after completion (errors page); no query budget, no window from
+  // creation. Conservative choice: the family's 120 queries and 5 minutes from creation. The 60 s after
+  // completion is met by polling far more often than every 60 s.
+  limits: { maxQueriesPerTask: 120, resultWindowMs: 300_000, safetyMarginMs: 10_000 },
+  // No polling advice is documented (reference 6.1: "unconfirmed"). Conservative choice: 2Captcha's 5 s
+  // cadence, which keeps well inside the 60 s a finished result is kept.
+  polling: { firstDelayMs: 5_000, intervalMs: 5_000 },
+  taskIdType: "number",
+  errorCodes: {
+    ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1
+    ERROR_NO_SLOT_AVAILABLE: "ServiceUnavailable", // 2
+    ERROR_ZERO_CAPTCHA_FILESIZE: "InvalidTask", // 3: < 100 bytes
+    ERROR_TOO_BIG_CAPTCHA_FILESIZE: "InvalidTask", // 4: > 500,000 bytes
+    ERROR_ZERO_BALANCE: "Balance", // 10
+    ERROR_IP_NOT_ALLOWED: "Auth", // 11
+    ERROR_CAPTCHA_UNSOLVABLE: "Unsolvable", // 12 (5 workers failed; charged)
+    ERROR_BAD_DUPLICATES: "Unsolvable", // 13
+    ERROR_NO_SUCH_METHOD: "UnsupportedTask", // 14
+    ERROR_IMAGE_TYPE_NOT_SUPPORTED: "InvalidTask", // 15
+    ERROR_NO_SUCH_CAPCHA_ID: "TaskNotFound", // 16: unknown, expired, or removed 60 s after completion
+    ERROR_EMPTY_COMMENT: "InvalidTask", // 20
+    ERROR_IP_BLOCKED: "TemporarilyBanned", // 21
+    ERROR_TASK_ABSENT: "InvalidTask", // 22
+    ERROR_TASK_NOT_SUPPORTED: "UnsupportedTask", // 23
+    ERROR_INCORRECT_SESSION_DATA: "InvalidTask", // 24
+    ERROR_PROXY_CONNECT_REFUSED: "InvalidTask", // 25
+    ERROR_PROXY_CONNECT_TIMEOUT: "InvalidTask", // 26
+    ERROR_PROXY_READ_TIMEOUT: "InvalidTask", // 27
+    ERROR_PROXY_BANNED: "InvalidTask", // 28
+    ERROR_PROXY_TRANSPARENT: "InvalidTask", // 29
+    ERROR_RECAPTCHA_TIMEOUT: "Unsolvable", // 30: like CapSolver's ERROR_TASK_TIMEOUT, a new task may succeed
+    ERROR_RECAPTCHA_INVALID_SITEKEY: "InvalidTask", // 31
+    ERROR_RECAPTCHA_INVALID_DOMAIN: "InvalidTask", // 32
+    ERROR_RECAPTCHA_OLD_BROWSER: "InvalidTask", // 33
+    ERROR_TOKEN_EXPIRED: "InvalidTask", // 34: the token given in the task expired
+    ERROR_RECAPTCHA_STOKEN_EXPIRED: "InvalidTask", // 34's older name
+    ERROR_PROXY_HAS_NO_IMAGE_SUPPORT: "InvalidTask", // 35
+    ERROR_PROXY_INCOMPATIBLE_HTTP_VERSION: "InvalidTask", // 36
+    // Later codes, ids not verified by the reference:
+    ERROR_PROXY_NOT_AUTHORISED: "InvalidTask",
+    ERROR_FUNCAPTCHA_NOT_ALLOWED: "UnsupportedTask", // the account has not enabled this task type
+    ERROR_INVISIBLE_RECAPTCHA: "InvalidTask", // an invisible reCAPTCHA sent without `isInvisible`
+    ERROR_FAILED_LOADING_WIDGET: "Unsolvable", // the worker could not load the widget: a new task may work
+  },
+  transientCodes: ["ERROR_NO_SLOT_AVAILABLE"],
+  // Named in the reference: RecaptchaV2TaskProxyless, RecaptchaV2EnterpriseTask, TurnstileTask(Proxyless),
+  // GeeTestTask(Proxyless); the other reCAPTCHA v2 spellings follow the same rule for their siblings.
+  taskTypeNames: {
+    ReCaptchaV2TaskProxyLess: "RecaptchaV2TaskProxyless",
+    ReCaptchaV2Task: "RecaptchaV2Task",
+    ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
+    ReCaptchaV2EnterpriseTaskProxyLess: "RecaptchaV2EnterpriseTaskProxyless",
+    AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
+    // GeeTest v3 fields match; v4 also needs `version: 4` at Anti-Captcha, which only `Task.raw` can send.
+    GeeTestTaskProxyLess: "GeeTestTaskProxyless",
+  },
+})

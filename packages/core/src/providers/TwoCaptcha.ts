@@ -1,0 +1,57 @@
+/**
+ * 2Captcha through its JSON API v2 (api.2captcha.com), the createTask / getTaskResult family.
+ * Facts from the protocol reference, section 6 (6.1 side by side, 6.2 error codes). What it shares with the
+ * other providers of the family (numeric task ids, no getToken / feedbackTask, renamed types) is explained in
+ * `../Provider.ts`.
+ *
+ * @since 0.2.0
+ */
+import { make, type Provider } from "../Provider.ts"
+
+/**
+ * 2Captcha's JSON API v2 (api.2captcha.com), the createTask family, not the legacy `in.php`/`res.php` API.
+ * Error ids from 2captcha.com/api-docs/error-codes (reference 6.2); polling advice from its docs (6.1).
+ */
+export const TwoCaptcha: Provider = /*#__PURE__*/ make({
+  name: "2Captcha",
+  baseUrl: "https://api.2captcha.com",
+  endpoints: { createTask: "createTask", getTaskResult: "getTaskResult", getBalance: "getBalance" },
+  // 2Captcha documents neither a query budget nor how long results are kept (reference 6.1: "unconfirmed").
+  // Conservative choice: the family's figures (120 queries, 5 minutes from creation, CapSolver's and
+  // CapMonster's), so no task is polled longer or harder than the strictest documented sibling allows.
+  limits: { maxQueriesPerTask: 120, resultWindowMs: 300_000, safetyMarginMs: 10_000 },
+  // "wait at least 5 s, then poll every 5–10 s; first poll after 5 s (10–20 s for reCAPTCHA)".
+  polling: { firstDelayMs: 5_000, intervalMs: 5_000 },
+  taskIdType: "number",
+  errorCodes: {
+    ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1
+    ERROR_NO_SLOT_AVAILABLE: "ServiceUnavailable", // 2: the limits page says back off (5 s) and retry
+    ERROR_ZERO_CAPTCHA_FILESIZE: "InvalidTask", // 3
+    ERROR_TOO_BIG_CAPTCHA_FILESIZE: "InvalidTask", // 4: > 100 kB or > 600 px
+    ERROR_ZERO_BALANCE: "Balance", // 10
+    ERROR_IP_NOT_ALLOWED: "Auth", // 11: the key is restricted to other IPs
+    ERROR_CAPTCHA_UNSOLVABLE: "Unsolvable", // 12 (refunded)
+    ERROR_BAD_DUPLICATES: "Unsolvable", // 13: not enough matching answers
+    ERROR_NO_SUCH_METHOD: "UnsupportedTask", // 14: the provider has no such call
+    ERROR_IMAGE_TYPE_NOT_SUPPORTED: "InvalidTask", // 15
+    ERROR_NO_SUCH_CAPCHA_ID: "TaskNotFound", // 16 (sic: "CAPCHA")
+    ERROR_IP_BLOCKED: "TemporarilyBanned", // 21
+    ERROR_TASK_ABSENT: "InvalidTask", // 22: no task object in createTask
+    ERROR_TASK_NOT_SUPPORTED: "UnsupportedTask", // 23
+    ERROR_RECAPTCHA_INVALID_SITEKEY: "InvalidTask", // 31
+    ERROR_ACCOUNT_SUSPENDED: "Auth", // 55: API access blocked until support lifts it, not a cool-down
+    ERROR_BAD_PARAMETERS: "InvalidTask", // 110
+    ERROR_BAD_IMGINSTRUCTIONS: "InvalidTask", // 115
+    ERROR_BAD_PROXY: "InvalidTask", // 130
+  },
+  transientCodes: ["ERROR_NO_SLOT_AVAILABLE"],
+  // Named in the reference: the proxyless reCAPTCHA v2/v3 and Turnstile types; `RecaptchaV2Task` follows the
+  // same spelling for the proxied sibling.
+  taskTypeNames: {
+    ReCaptchaV2TaskProxyLess: "RecaptchaV2TaskProxyless",
+    ReCaptchaV2Task: "RecaptchaV2Task",
+    // 2Captcha requires `minScore` for v3 (CapSolver does not): pass it in the task.
+    ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
+    AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
+  },
+})

@@ -1,0 +1,485 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Duration, Effect, Exit, Fiber } from "effect"
+import { TestClock } from "effect/testing"
+import { afterEach, expect, it as itAsync } from "vitest"
+import { type ApiErrorReason, isApiError, type SolveError } from "../src/Errors.ts"
+import * as Index from "../src/index.ts"
+import * as Policy from "../src/Policy.ts"
+import { createClient, type SolveKitClient } from "../src/PromiseClient.ts"
+import { CapSolver, type Provider } from "../src/Provider.ts"
+import { AntiCaptcha } from "../src/providers/AntiCaptcha.ts"
+import { CapMonsterCloud } from "../src/providers/CapMonsterCloud.ts"
+import { TwoCaptcha } from "../src/providers/TwoCaptcha.ts"
+import { SolveKit } from "../src/SolveKit.ts"
+import { ImageToTextTask } from "../src/tasks/ImageToText.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+import { ReCaptchaV3EnterpriseTaskProxyLess } from "../src/tasks/ReCaptchaV3.ts"
+import { AntiTurnstileTaskProxyLess } from "../src/tasks/Turnstile.ts"
+import * as Scripted from "./ScriptedTransport.ts"
+
+const recaptcha = ReCaptchaV2TaskProxyLess({
+  websiteURL: "https://example.test/login",
+  websiteKey: "6Le-key",
+})
+
+/** Runs `program` on the TestClock, advancing virtual time until it settles. */
+const settle = <A, E>(program: Effect.Effect<A, E>) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.forkChild(program)
+    yield* TestClock.adjust("20 minutes")
+    return yield* Fiber.await(fiber)
+  })
+
+const failureOf = <A>(exit: Exit.Exit<A, SolveError>): SolveError => {
+  assert.isTrue(Exit.isFailure(exit), "expected a failure")
+  if (Exit.isSuccess(exit)) throw new Error("unreachable")
+  const error = exit.cause.reasons.find((r) => r._tag === "Fail")
+  assert.isDefined(error, "expected a typed failure")
+  return (error as { readonly error: SolveError }).error
+}
+
+const runWith = <A, E>(
+  transport: Scripted.ScriptedTransport,
+  provider: Provider,
+  use: (kit: SolveKit["Service"]) => Effect.Effect<A, E>,
+) => settle(SolveKit.use(use).pipe(Effect.provide(Scripted.clientLayer(transport, { provider }))))
+
+interface ProviderCase {
+  readonly provider: Provider
+  readonly baseUrl: string
+  /** Every code of the reference's section 6.2 for this provider, with the reason it must classify to. */
+  readonly codes: ReadonlyArray<readonly [string, ApiErrorReason]>
+  readonly transient: ReadonlyArray<string>
+  /** The provider's name for CapSolver's reCAPTCHA v2 proxyless and Turnstile types (reference 6.1). */
+  readonly recaptchaV2Name: string
+  readonly turnstileName: string
+  /** How the provider says "unsolvable" on getTaskResult (2Captcha and Anti-Captcha: errorId is 12). */
+  readonly unsolvableErrorId: number
+}
+
+const cases: ReadonlyArray<ProviderCase> = [
+  {
+    provider: TwoCaptcha,
+    baseUrl: "https://api.2captcha.com",
+    codes: [
+      ["ERROR_KEY_DOES_NOT_EXIST", "Auth"],
+      ["ERROR_NO_SLOT_AVAILABLE", "ServiceUnavailable"],
+      ["ERROR_ZERO_CAPTCHA_FILESIZE", "InvalidTask"],
+      ["ERROR_TOO_BIG_CAPTCHA_FILESIZE", "InvalidTask"],
+      ["ERROR_ZERO_BALANCE", "Balance"],
+      ["ERROR_IP_NOT_ALLOWED", "Auth"],
+      ["ERROR_CAPTCHA_UNSOLVABLE", "Unsolvable"],
+      ["ERROR_BAD_DUPLICATES", "Unsolvable"],
+      ["ERROR_NO_SUCH_METHOD", "UnsupportedTask"],
+      ["ERROR_IMAGE_TYPE_NOT_SUPPORTED", "InvalidTask"],
+      ["ERROR_NO_SUCH_CAPCHA_ID", "TaskNotFound"],
+      ["ERROR_IP_BLOCKED", "TemporarilyBanned"],
+      ["ERROR_TASK_ABSENT", "InvalidTask"],
+      ["ERROR_TASK_NOT_SUPPORTED", "UnsupportedTask"],
+      ["ERROR_RECAPTCHA_INVALID_SITEKEY", "InvalidTask"],
+      ["ERROR_ACCOUNT_SUSPENDED", "Auth"],
+      ["ERROR_BAD_PARAMETERS", "InvalidTask"],
+      ["ERROR_BAD_IMGINSTRUCTIONS", "InvalidTask"],
+      ["ERROR_BAD_PROXY", "InvalidTask"],
+    ],
+    transient: ["ERROR_NO_SLOT_AVAILABLE"],
+    recaptchaV2Name: "RecaptchaV2TaskProxyless",
+    turnstileName: "TurnstileTaskProxyless",
+    unsolvableErrorId: 12,
+  },
+  {
+    provider: AntiCaptcha,
+    baseUrl: "https://api.anti-captcha.com",
+    codes: [
+      ["ERROR_KEY_DOES_NOT_EXIST", "Auth"],
+      ["ERROR_NO_SLOT_AVAILABLE", "ServiceUnavailable"],
+      ["ERROR_ZERO_CAPTCHA_FILESIZE", "InvalidTask"],
+      ["ERROR_TOO_BIG_CAPTCHA_FILESIZE", "InvalidTask"],
+      ["ERROR_ZERO_BALANCE", "Balance"],
+      ["ERROR_IP_NOT_ALLOWED", "Auth"],
+      ["ERROR_CAPTCHA_UNSOLVABLE", "Unsolvable"],
+      ["ERROR_BAD_DUPLICATES", "Unsolvable"],
+      ["ERROR_NO_SUCH_METHOD", "UnsupportedTask"],
+      ["ERROR_IMAGE_TYPE_NOT_SUPPORTED", "InvalidTask"],
+      ["ERROR_NO_SUCH_CAPCHA_ID", "TaskNotFound"],
+      ["ERROR_EMPTY_COMMENT", "InvalidTask"],
+      ["ERROR_IP_BLOCKED", "TemporarilyBanned"],
+      ["ERROR_TASK_ABSENT", "InvalidTask"],
+      ["ERROR_TASK_NOT_SUPPORTED", "UnsupportedTask"],
+      ["ERROR_INCORRECT_SESSION_DATA", "InvalidTask"],
+      ["ERROR_PROXY_CONNECT_REFUSED", "InvalidTask"],
+      ["ERROR_PROXY_CONNECT_TIMEOUT", "InvalidTask"],
+      ["ERROR_PROXY_READ_TIMEOUT", "InvalidTask"],
+      ["ERROR_PROXY_BANNED", "InvalidTask"],
+      ["ERROR_PROXY_TRANSPARENT", "InvalidTask"],
+      ["ERROR_RECAPTCHA_TIMEOUT", "Unsolvable"],
+      ["ERROR_RECAPTCHA_INVALID_SITEKEY", "InvalidTask"],
+      ["ERROR_RECAPTCHA_INVALID_DOMAIN", "InvalidTask"],
+      ["ERROR_RECAPTCHA_OLD_BROWSER", "InvalidTask"],
+      ["ERROR_TOKEN_EXPIRED", "InvalidTask"],
+      ["ERROR_RECAPTCHA_STOKEN_EXPIRED", "InvalidTask"],
+      ["ERROR_PROXY_HAS_NO_IMAGE_SUPPORT", "InvalidTask"],
+      ["ERROR_PROXY_INCOMPATIBLE_HTTP_VERSION", "InvalidTask"],
+      ["ERROR_PROXY_NOT_AUTHORISED", "InvalidTask"],
+      ["ERROR_FUNCAPTCHA_NOT_ALLOWED", "UnsupportedTask"],
+      ["ERROR_INVISIBLE_RECAPTCHA", "InvalidTask"],
+      ["ERROR_FAILED_LOADING_WIDGET", "Unsolvable"],
+    ],
+    transient: ["ERROR_NO_SLOT_AVAILABLE"],
+    recaptchaV2Name: "RecaptchaV2TaskProxyless",
+    turnstileName: "TurnstileTaskProxyless",
+    unsolvableErrorId: 12,
+  },
+  {
+    provider: CapMonsterCloud,
+    baseUrl: "https://api.capmonster.cloud",
+    codes: [
+      ["ERROR_KEY_DOES_NOT_EXIST", "Auth"],
+      ["ERROR_ZERO_BALANCE", "Balance"],
+      ["ERROR_TOO_BIG_CAPTCHA_FILESIZE", "InvalidTask"],
+      ["ERROR_ZERO_CAPTCHA_FILESIZE", "InvalidTask"],
+      ["ERROR_NO_SUCH_CAPCHA_ID", "TaskNotFound"],
+      ["WRONG_CAPTCHA_ID", "TaskNotFound"],
+      ["ERROR_CAPTCHA_UNSOLVABLE", "Unsolvable"],
+      ["CAPTCHA_NOT_READY", "RateLimited"],
+      ["ERROR_IP_NOT_ALLOWED", "Auth"],
+      ["ERROR_IP_BANNED", "TemporarilyBanned"],
+      ["ERROR_NO_SUCH_METHOD", "UnsupportedTask"],
+      ["ERROR_TOO_MUCH_REQUESTS", "RateLimited"],
+      ["ERROR_DOMAIN_NOT_ALLOWED", "UnsupportedTask"],
+      ["ERROR_TOKEN_EXPIRED", "InvalidTask"],
+      ["ERROR_NO_SLOT_AVAILABLE", "ServiceUnavailable"],
+      ["ERROR_RECAPTCHA_INVALID_SITEKEY", "InvalidTask"],
+      ["ERROR_RECAPTCHA_INVALID_DOMAIN", "InvalidTask"],
+      ["ERROR_RECAPTCHA_TIMEOUT", "Unsolvable"],
+      ["ERROR_IP_BLOCKED", "TemporarilyBanned"],
+      ["ERROR_PROXY_CONNECT_REFUSED", "InvalidTask"],
+      ["ERROR_PROXY_BANNED", "InvalidTask"],
+      ["ERROR_PROXY_MISSING", "InvalidTask"],
+      ["ERROR_PROXY_NOT_AUTHORISED", "InvalidTask"],
+      ["ERROR_PROXY_READ_TIMEOUT", "InvalidTask"],
+      ["ERROR_TASK_NOT_SUPPORTED", "UnsupportedTask"],
+      ["ERROR_TASK_ABSENT", "InvalidTask"],
+      ["ERROR_WRONG_USERAGENT", "InvalidTask"],
+    ],
+    transient: ["CAPTCHA_NOT_READY", "ERROR_TOO_MUCH_REQUESTS", "ERROR_NO_SLOT_AVAILABLE"],
+    recaptchaV2Name: "RecaptchaV2Task",
+    turnstileName: "TurnstileTask",
+    unsolvableErrorId: 1,
+  },
+]
+
+/** A createTask answer in the family's shape: an integer taskId and no status. */
+const createdNumeric = (taskId: number): Scripted.Reply => ({
+  json: { errorId: 0, errorCode: "", errorDescription: "", taskId },
+})
+/** The `task.type` a recorded createTask call sent. */
+const typeSent = (call: Scripted.Call | undefined): unknown =>
+  (call?.body.task as { readonly type?: unknown } | undefined)?.type
+
+const processingNumeric: Scripted.Reply = { json: { errorId: 0, status: "processing" } }
+/** A ready answer with the metadata 2Captcha and Anti-Captcha add (numbers sent as strings included). */
+const readyWithMetadata = (solution: Record<string, unknown>): Scripted.Reply => ({
+  json: {
+    errorId: 0,
+    status: "ready",
+    solution,
+    cost: "0.00299",
+    ip: "46.98.54.221",
+    createTime: 1_692_863_536,
+    endTime: 1_692_863_556,
+    solveCount: "1",
+  },
+})
+
+describe("providers of the createTask family", () => {
+  for (const c of cases) {
+    const { provider } = c
+    describe(provider.name, () => {
+      describe("error-code classification (reference section 6.2)", () => {
+        for (const [code, reason] of c.codes) {
+          it(`${code} → ${reason}`, () => assert.strictEqual(provider.classify(code), reason))
+        }
+
+        it("classifies a code it does not know as Unknown", () =>
+          assert.strictEqual(provider.classify("ERROR_FROM_THE_FUTURE"), "Unknown"))
+
+        it("reads codes case- and whitespace-insensitively, as CapSolver's table does", () =>
+          assert.strictEqual(provider.classify(" error_captcha_unsolvable "), "Unsolvable"))
+
+        it("does not borrow CapSolver's spelling of a bad key", () =>
+          assert.strictEqual(provider.classify("ERROR_KEY_DENIED_ACCESS"), "Unknown"))
+      })
+
+      it("treats exactly the overload and rate-limit codes as transient", () => {
+        const transient = c.codes.map(([code]) => code).filter((code) => provider.isTransient(code))
+        assert.sameMembers(transient, [...c.transient])
+      })
+
+      it("has its documented base URL, no getToken, no feedbackTask and integer task ids", () => {
+        assert.strictEqual(provider.baseUrl, c.baseUrl)
+        assert.deepStrictEqual(provider.endpoints, {
+          createTask: "createTask",
+          getTaskResult: "getTaskResult",
+          getBalance: "getBalance",
+        })
+        assert.strictEqual(provider.taskIdType, "number")
+        assert.isAtMost(provider.limits.maxQueriesPerTask, 120)
+        assert.isBelow(provider.limits.safetyMarginMs, provider.limits.resultWindowMs)
+      })
+
+      it("renames the task types the reference names and passes the others through", () => {
+        assert.strictEqual(provider.taskTypeName("ReCaptchaV2TaskProxyLess"), c.recaptchaV2Name)
+        assert.strictEqual(provider.taskTypeName("AntiTurnstileTaskProxyLess"), c.turnstileName)
+        assert.strictEqual(provider.taskTypeName("ImageToTextTask"), "ImageToTextTask")
+        // Enterprise v3 is a flag there, not a type: renaming it would solve a plain v3.
+        assert.strictEqual(
+          provider.taskTypeName("ReCaptchaV3EnterpriseTaskProxyLess"),
+          "ReCaptchaV3EnterpriseTaskProxyLess",
+        )
+      })
+
+      it.effect(
+        "solves through createTask and getTaskResult, sending the integer task id back as a number",
+        () =>
+          Effect.gen(function* () {
+            const transport = Scripted.make({
+              createTask: createdNumeric(73_051_256),
+              getTaskResult: [processingNumeric, readyWithMetadata({ gRecaptchaResponse: "03AG-token" })],
+            })
+            const exit = yield* runWith(transport, provider, (kit) => kit.solve(recaptcha))
+            assert.isTrue(Exit.isSuccess(exit))
+            if (Exit.isSuccess(exit)) {
+              assert.strictEqual(exit.value.taskId, "73051256")
+              assert.strictEqual(exit.value.solution.gRecaptchaResponse, "03AG-token")
+              assert.strictEqual(exit.value.queries, 2)
+            }
+            assert.deepStrictEqual(
+              transport.calls.map((call) => call.endpoint),
+              ["createTask", "getTaskResult", "getTaskResult"],
+            )
+            assert.strictEqual(typeSent(transport.calls[0]), c.recaptchaV2Name)
+            for (const poll of transport.callsTo("getTaskResult")) {
+              assert.strictEqual(poll.body.taskId, 73_051_256)
+              assert.isTrue(Scripted.isRedactedKey(poll.body.clientKey))
+            }
+          }),
+      )
+
+      it.effect("waits the provider's advised delays between createTask and each query", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({
+            createTask: createdNumeric(11),
+            getTaskResult: [processingNumeric, readyWithMetadata({ gRecaptchaResponse: "t" })],
+          })
+          const exit = yield* runWith(transport, provider, (kit) => kit.solve(recaptcha))
+          assert.isTrue(Exit.isSuccess(exit))
+          const [created, first, second] = transport.calls.map((call) => call.at)
+          assert.strictEqual((first ?? 0) - (created ?? 0), provider.polling.firstDelayMs)
+          assert.strictEqual((second ?? 0) - (first ?? 0), provider.polling.intervalMs)
+        }),
+      )
+
+      it.effect("polls a recognition task, which these providers never answer from createTask", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({
+            createTask: createdNumeric(501),
+            getTaskResult: readyWithMetadata({ text: "44795sds" }),
+          })
+          const exit = yield* runWith(transport, provider, (kit) =>
+            kit.solve(ImageToTextTask({ body: "aGVsbG8gd29ybGQ=" })),
+          )
+          assert.isTrue(Exit.isSuccess(exit))
+          if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.solution.text, "44795sds")
+          assert.strictEqual(transport.callsTo("getTaskResult")[0]?.body.taskId, 501)
+        }),
+      )
+
+      it.effect("reports an unsolvable task as Unsolvable with its task id, whatever errorId says", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({
+            createTask: createdNumeric(42),
+            getTaskResult: {
+              json: {
+                errorId: c.unsolvableErrorId,
+                errorCode: "ERROR_CAPTCHA_UNSOLVABLE",
+                errorDescription: "Workers could not solve the Captcha",
+              },
+            },
+          })
+          const error = failureOf(yield* runWith(transport, provider, (kit) => kit.solve(recaptcha)))
+          assert.isTrue(isApiError(error))
+          if (isApiError(error)) {
+            assert.strictEqual(error.reason, "Unsolvable")
+            assert.strictEqual(error.taskId, "42")
+            assert.strictEqual(error.endpoint, "getTaskResult")
+          }
+          assert.strictEqual(transport.callsTo("getTaskResult").length, 1)
+        }),
+      )
+
+      it.effect("retries a transient code while polling and counts the retry against the budget", () =>
+        Effect.gen(function* () {
+          const [transientCode] = c.transient
+          const transport = Scripted.make({
+            createTask: createdNumeric(7),
+            getTaskResult: [
+              Scripted.apiError(transientCode ?? "", 200),
+              readyWithMetadata({ gRecaptchaResponse: "after-retry" }),
+            ],
+          })
+          const exit = yield* runWith(transport, provider, (kit) => kit.solve(recaptcha))
+          assert.isTrue(Exit.isSuccess(exit))
+          if (Exit.isSuccess(exit)) {
+            assert.strictEqual(exit.value.solution.gRecaptchaResponse, "after-retry")
+            assert.strictEqual(exit.value.queries, 2)
+          }
+        }),
+      )
+
+      it.effect("refuses getToken with a typed UnsupportedTask error before any request", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({ getToken: Scripted.ready() })
+          const error = failureOf(yield* runWith(transport, provider, (kit) => kit.getToken(recaptcha)))
+          assert.isTrue(isApiError(error))
+          if (isApiError(error)) {
+            assert.strictEqual(error.reason, "UnsupportedTask")
+            assert.strictEqual(error.endpoint, "getToken")
+            assert.include(error.message, provider.name)
+          }
+          assert.lengthOf(transport.calls, 0)
+        }),
+      )
+
+      it.effect("sends an unmapped type under CapSolver's name and surfaces the provider's refusal", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({
+            createTask: {
+              json: { errorId: 23, errorCode: "ERROR_TASK_NOT_SUPPORTED", errorDescription: "" },
+            },
+          })
+          const task = ReCaptchaV3EnterpriseTaskProxyLess({ websiteURL: "https://x.test", websiteKey: "k" })
+          const error = failureOf(yield* runWith(transport, provider, (kit) => kit.solve(task)))
+          assert.isTrue(isApiError(error))
+          if (isApiError(error)) assert.strictEqual(error.reason, "UnsupportedTask")
+          assert.strictEqual(typeSent(transport.calls[0]), "ReCaptchaV3EnterpriseTaskProxyLess")
+          assert.lengthOf(transport.calls, 1)
+        }),
+      )
+    })
+  }
+
+  it.effect("re-sends createTask after 2Captcha's ERROR_NO_SLOT_AVAILABLE (nothing was created)", () =>
+    Effect.gen(function* () {
+      const transport = Scripted.make({
+        createTask: [
+          { json: { errorId: 2, errorCode: "ERROR_NO_SLOT_AVAILABLE", errorDescription: "" } },
+          createdNumeric(99),
+        ],
+        getTaskResult: readyWithMetadata({ token: "turnstile-token" }),
+      })
+      const turnstile = AntiTurnstileTaskProxyLess({ websiteURL: "https://x.test", websiteKey: "0x4AAA" })
+      const exit = yield* runWith(transport, TwoCaptcha, (kit) => kit.solve(turnstile))
+      assert.isTrue(Exit.isSuccess(exit))
+      if (Exit.isSuccess(exit)) assert.strictEqual(exit.value.taskId, "99")
+      assert.lengthOf(transport.callsTo("createTask"), 2)
+      for (const call of transport.callsTo("createTask")) {
+        assert.strictEqual(typeSent(call), "TurnstileTaskProxyless")
+      }
+    }),
+  )
+
+  it("exports every provider by name from the package entry, CapSolver included", () => {
+    assert.strictEqual(Index.CapSolver, CapSolver)
+    assert.strictEqual(Index.Provider.CapSolver, CapSolver)
+    assert.strictEqual(Index.AntiCaptcha, AntiCaptcha)
+    assert.strictEqual(Index.CapMonsterCloud, CapMonsterCloud)
+    assert.strictEqual(Index.TwoCaptcha, TwoCaptcha)
+  })
+})
+
+// ===== The Promise face over ky, on a recording fetch =====
+
+interface Recorded {
+  readonly url: string
+  readonly body: Record<string, unknown>
+}
+
+/** A fetch that records each request and answers from `answer` (by endpoint, the URL's last segment). */
+const recordingFetch = (answer: (endpoint: string, n: number) => unknown) => {
+  const requests: Array<Recorded> = []
+  const counts = new Map<string, number>()
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init)
+    const body = JSON.parse(await request.text()) as Record<string, unknown>
+    requests.push({ url: request.url, body })
+    const endpoint = new URL(request.url).pathname.split("/").pop() ?? ""
+    const n = counts.get(endpoint) ?? 0
+    counts.set(endpoint, n + 1)
+    return new Response(JSON.stringify(answer(endpoint, n)), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    })
+  }
+  return { fetch, requests }
+}
+
+const clients: Array<SolveKitClient> = []
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.dispose()))
+})
+
+describe("createClient({ provider }) (Promise face)", () => {
+  for (const c of cases) {
+    itAsync(`talks to ${c.provider.name} at ${c.baseUrl} with numeric task ids`, async () => {
+      const { fetch, requests } = recordingFetch((endpoint, n) =>
+        endpoint === "createTask"
+          ? { errorId: 0, taskId: 123_456_789 }
+          : endpoint === "getBalance"
+            ? { errorId: 0, balance: 3.5, captchaCredits: 0 }
+            : n === 0
+              ? { errorId: 0, status: "processing" }
+              : {
+                  errorId: 0,
+                  status: "ready",
+                  solution: { gRecaptchaResponse: "promise-token" },
+                  cost: "0.002",
+                },
+      )
+      const client = createClient({
+        provider: c.provider,
+        apiKey: "provider-key",
+        fetch,
+        policy: Policy.fixed(Duration.millis(1), Duration.millis(1)),
+      })
+      clients.push(client)
+      const solved = await client.solve(recaptcha)
+      expect(solved.taskId).toBe("123456789")
+      expect(solved.solution.gRecaptchaResponse).toBe("promise-token")
+      expect(await client.getBalance()).toEqual({ balance: 3.5, packages: [] })
+      expect(requests.map((r) => r.url)).toEqual([
+        `${c.baseUrl}/createTask`,
+        `${c.baseUrl}/getTaskResult`,
+        `${c.baseUrl}/getTaskResult`,
+        `${c.baseUrl}/getBalance`,
+      ])
+      expect(requests[0]?.body).toEqual({
+        clientKey: "provider-key",
+        task: { type: c.recaptchaV2Name, websiteURL: "https://example.test/login", websiteKey: "6Le-key" },
+      })
+      expect(requests[1]?.body).toEqual({ clientKey: "provider-key", taskId: 123_456_789 })
+    })
+  }
+
+  itAsync("rejects getToken for a provider without it, sending nothing", async () => {
+    const { fetch, requests } = recordingFetch(() => ({ errorId: 0 }))
+    const client = createClient({ provider: AntiCaptcha, apiKey: "provider-key", fetch })
+    clients.push(client)
+    const error = await client.getToken(recaptcha).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isApiError(error) && error.reason).toBe("UnsupportedTask")
+    expect(requests).toEqual([])
+  })
+})
