@@ -21,7 +21,9 @@ import { sanitizeCause, TransportError } from "./Errors.ts"
 import {
   DEFAULT_MAX_BODY_BYTES,
   encodeBody,
+  type PostOptions,
   parseRetryAfter,
+  requestTimedOut,
   Transport,
   type TransportResponse,
 } from "./Transport.ts"
@@ -188,7 +190,11 @@ export const make = (options: KyTransportOptions): Transport["Service"] => {
     fetch: handOff(options.fetch),
     headers: { "content-type": "application/json", accept: "application/json", ...options.headers },
   })
-  const post = (endpoint: string, body: unknown): Effect.Effect<TransportResponse, TransportError> =>
+  const post = (
+    endpoint: string,
+    body: unknown,
+    postOptions?: PostOptions,
+  ): Effect.Effect<TransportResponse, TransportError> =>
     Effect.suspend(() => {
       // Encoded before fetching: a body that cannot be encoded was certainly not sent.
       let encoded: string
@@ -203,12 +209,13 @@ export const make = (options: KyTransportOptions): Transport["Service"] => {
       // that waits costs an abort controller and a fiber suspension.
       return Effect.clockWith((clock) =>
         Effect.tryPromise({
-          try: (signal) => exchange(http, urlOf(endpoint), encoded, maxBodyBytes, signal, clock),
+          try: (signal) =>
+            exchange(http, urlOf(endpoint), encoded, maxBodyBytes, signal, clock, postOptions?.timeoutMs),
           catch: (cause) => transportErrorOf(endpoint, cause),
         }),
       )
     })
-  return Transport.of({ post })
+  return Transport.of({ post, enforcesTimeout: true })
 }
 
 /** A failure after the answer's status line arrived: the request was certainly sent. */
@@ -223,8 +230,44 @@ class AnswerFailure {
   }
 }
 
-/** One POST, its body read with the cap. */
+/** The request got no whole answer within its timeout. */
+class TimedOut {
+  readonly timeoutMs: number
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/**
+ * One POST, its body read with the cap, bounded by `timeoutMs`. The timeout is a timer on the request (the
+ * socket's business, in real time), so no fiber races the request.
+ */
 const exchange = async (
+  http: KyInstance,
+  url: string,
+  encoded: string,
+  maxBodyBytes: number,
+  interruption: AbortSignal,
+  clock: Clock.Clock,
+  timeoutMs: number | undefined,
+): Promise<TransportResponse> => {
+  if (timeoutMs === undefined) return sendOnce(http, url, encoded, maxBodyBytes, interruption, clock)
+  const controller = new AbortController()
+  const timedOut = new TimedOut(timeoutMs)
+  const onInterrupt = () => controller.abort(interruption.reason)
+  interruption.addEventListener("abort", onInterrupt, { once: true })
+  const timer = setTimeout(() => controller.abort(timedOut), timeoutMs)
+  try {
+    return await sendOnce(http, url, encoded, maxBodyBytes, controller.signal, clock)
+  } catch (cause) {
+    throw controller.signal.reason === timedOut ? timedOut : cause
+  } finally {
+    clearTimeout(timer)
+    interruption.removeEventListener("abort", onInterrupt)
+  }
+}
+
+const sendOnce = async (
   http: KyInstance,
   url: string,
   encoded: string,
@@ -249,6 +292,7 @@ const exchange = async (
 }
 
 const transportErrorOf = (endpoint: string, cause: unknown): TransportError => {
+  if (cause instanceof TimedOut) return requestTimedOut(endpoint, cause.timeoutMs)
   if (!(cause instanceof AnswerFailure)) {
     return new TransportError({
       endpoint,

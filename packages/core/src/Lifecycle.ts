@@ -46,7 +46,7 @@ import {
   TaskDeadlineError,
   type TaskProgress,
   TaskTimeoutError,
-  TransportError,
+  type TransportError,
   withTaskId,
   withTaskProgress,
 } from "./Errors.ts"
@@ -54,7 +54,7 @@ import { type EventListener, type LifecycleEvent, notifyListeners } from "./Even
 import * as Policy from "./Policy.ts"
 import * as Protocol from "./Protocol.ts"
 import type { ProviderEndpoints } from "./Provider.ts"
-import { encodeIssue, type Transport, type TransportResponse } from "./Transport.ts"
+import { encodeIssue, requestTimedOut, type Transport, type TransportResponse } from "./Transport.ts"
 
 // ===== Types =====
 
@@ -194,23 +194,18 @@ const send = (
 ): Effect.Effect<TransportResponse, TransportError> => {
   const path = env.config.provider.endpoints[endpoint] ?? endpoint
   // The timeout starts once the permit is held: waiting for a slot is not a request that may have been sent.
+  const bound = Math.max(0, timeoutMs)
+  const posted = env.transport.post(path, body, { timeoutMs: bound })
   const request = Effect.andThen(
     countRequest(endpoint),
-    env.transport.post(path, body).pipe(
-      Effect.timeoutOrElse({
-        duration: Duration.millis(Math.max(0, timeoutMs)),
-        orElse: () =>
-          Effect.fail(
-            new TransportError({
-              endpoint,
-              kind: "Network",
-              requestSent: "unknown",
-              cause: new Error(`no answer within ${Math.max(0, timeoutMs)} ms`),
-              taskId,
-            }),
-          ),
-      }),
-    ),
+    // A transport that bounds its own requests (KyTransport: a timer on the fetch) spares each request a
+    // race of two fibers against a sleep.
+    env.transport.enforcesTimeout === true
+      ? posted
+      : Effect.timeoutOrElse(posted, {
+          duration: Duration.millis(bound),
+          orElse: () => Effect.fail(requestTimedOut(endpoint, bound, taskId)),
+        }),
   )
   return env.permits.withPermit(request).pipe(
     Effect.withSpan(
@@ -464,11 +459,12 @@ const sendCreate = (
     const sendEnv: LifecycleEnv = {
       ...env,
       transport: {
-        post: (path, payload) =>
+        post: (path, payload, options) =>
           Effect.andThen(
             Effect.sync(() => markSent(true)),
-            env.transport.post(path, payload),
+            env.transport.post(path, payload, options),
           ),
+        enforcesTimeout: env.transport.enforcesTimeout,
       },
     }
     for (let attempt = 1; ; attempt++) {
@@ -1026,6 +1022,19 @@ export const feedback = (
     taskId,
     secrets: secretsOf(env),
   } as const
+  if (env.config.provider.endpoints.feedbackTask === undefined) {
+    // Nothing to send it to: the provider has no feedback call of this shape (its reports, if any, differ).
+    return Effect.fail(
+      new ApiError({
+        reason: "UnsupportedTask",
+        errorCode: "",
+        errorDescription: `${env.config.provider.name} has no feedbackTask endpoint`,
+        httpStatus: 0,
+        endpoint: "feedbackTask",
+        taskId,
+      }),
+    ).pipe(Effect.tapError(recordFailure))
+  }
   const result = {
     invalid: options.invalid,
     ...(options.code === undefined ? {} : { code: options.code }),

@@ -12,14 +12,17 @@
  * - refuse bodies above the size limit with `kind: "BodyTooLarge"` without reading them whole;
  * - serialise the body with `encodeBody`, which unwraps `Redacted` values (the API key travels redacted
  *   until this last step), before sending anything: a body that cannot be encoded fails with
- *   `requestSent: false`.
+ *   `requestSent: false`;
+ * - when it says `enforcesTimeout`, give up on a request after `options.timeoutMs` with
+ *   `requestTimedOut(endpoint, timeoutMs)`. A transport that does not say so is bounded by the lifecycle,
+ *   which races each request against a sleep on the Effect `Clock` (two fibers per request).
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import type { TransportError } from "./Errors.ts"
+import { TransportError } from "./Errors.ts"
 
 /** One raw HTTP answer. */
 export interface TransportResponse {
@@ -30,12 +33,37 @@ export interface TransportResponse {
   readonly body: string
 }
 
+/** Per-request options. */
+export interface PostOptions {
+  /** How long to wait for the whole answer, in milliseconds (honoured when the transport `enforcesTimeout`). */
+  readonly timeoutMs?: number | undefined
+}
+
 export class Transport extends Context.Service<
   Transport,
   {
-    readonly post: (endpoint: string, body: unknown) => Effect.Effect<TransportResponse, TransportError>
+    readonly post: (
+      endpoint: string,
+      body: unknown,
+      options?: PostOptions,
+    ) => Effect.Effect<TransportResponse, TransportError>
+    /** `post` bounds each request by `options.timeoutMs` itself, with `requestTimedOut`. */
+    readonly enforcesTimeout?: boolean | undefined
   }
 >()("@solvekit/core/Transport") {}
+
+/**
+ * The failure of a request that got no whole answer in time: it may have reached the server, so a createTask
+ * that times out is never re-sent.
+ */
+export const requestTimedOut = (endpoint: string, timeoutMs: number, taskId?: string): TransportError =>
+  new TransportError({
+    endpoint,
+    kind: "Network",
+    requestSent: "unknown",
+    cause: new Error(`no answer within ${Math.max(0, timeoutMs)} ms`),
+    taskId,
+  })
 
 /** JSON-encodes a request body, unwrapping `Redacted` values (only here, at the edge). */
 export const encodeBody = (body: unknown): string =>

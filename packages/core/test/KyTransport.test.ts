@@ -225,6 +225,21 @@ describe("KyTransport", () => {
     expect(error.requestSent).toBe("unknown")
   })
 
+  it("bounds a request by its timeoutMs: a may-have-been-sent TransportError, and the connection is closed", async () => {
+    const server = await serve(() => {
+      // never answers
+    })
+    const transport = KyTransport.make({ baseUrl: server.url })
+    expect(transport.enforcesTimeout).toBe(true)
+    const exit = await Effect.runPromiseExit(transport.post("createTask", {}, { timeoutMs: 50 }))
+    const error = transportError(exit)
+    expect(error.kind).toBe("Network")
+    expect(error.requestSent).toBe("unknown")
+    expect(error.message).toContain("no answer within 50 ms")
+    await until(() => server.closed.length === 1)
+    expect(server.closed).toEqual(["/createTask"])
+  })
+
   it("interruption aborts the request: the server sees the connection close", async () => {
     const server = await serve(() => undefined) // never answers
     const fiber = Effect.runFork(KyTransport.make({ baseUrl: server.url }).post("getTaskResult", {}))
