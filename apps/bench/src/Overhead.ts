@@ -2,10 +2,13 @@
  * Overhead: solves per second and client CPU per solve for zero-delay tasks on loopback, through the SDK
  * (`@solvekit/node`'s Promise client) and through a minimal hand-written fetch loop making the same two calls
  * (createTask, then getTaskResult at once). Both run in this process against one emulator in a child process,
- * in alternating rounds (ABBA) so that drift in the machine's load hits both alike.
+ * in paired rounds (raw then SDK, SDK then raw, alternately), so that drift in the machine's load hits both
+ * alike; the headline ratio is the median of the rounds' ratios, which one noisy round cannot move.
  */
+import { KyTransport } from "@solvekit/core"
 import { defaultKey } from "@solvekit/emulator"
 import { createClient, Policy, ReCaptchaV2TaskProxyLess } from "@solvekit/node"
+import * as Effect from "effect/Effect"
 import { runChild } from "./Child.ts"
 import { startEmulator } from "./EmulatorProcess.ts"
 
@@ -19,10 +22,19 @@ export interface LoopFigures {
 
 export interface OverheadResult {
   readonly concurrency: number
+  readonly rounds: number
   readonly sdk: LoopFigures
   readonly raw: LoopFigures
-  /** sdk throughput / raw throughput. */
+  /** core's KyTransport alone (ky + one Effect per request) over the raw loop's fetch: the HTTP layer's floor. */
+  readonly transport: LoopFigures
+  /** Median over the rounds of (transport-only throughput / raw throughput). */
+  readonly transportRatio: number
+  /** Median over the rounds of (SDK throughput / raw throughput) within the round. */
   readonly throughputRatio: number
+  /** Each round's ratio, in order. */
+  readonly roundRatios: ReadonlyArray<number>
+  /** Median over the rounds of (SDK CPU per solve / raw CPU per solve). */
+  readonly cpuRatio: number
 }
 
 const INSTANT = "emulator-instant"
@@ -64,6 +76,38 @@ const rawLoop = async (
   await Promise.all(Array.from({ length: concurrency }, worker))
 }
 
+/**
+ * The SDK's HTTP layer alone: core's `KyTransport` (ky, the body cap, one Effect per request) over the same
+ * global fetch as the raw loop, making the same two calls, with no validation, lifecycle or decoding.
+ */
+const transportLoop = (
+  transport: ReturnType<typeof KyTransport.make>,
+  count: number,
+  concurrency: number,
+  offset: number,
+): Promise<void> =>
+  Effect.runPromise(
+    Effect.forEach(
+      Array.from({ length: count }, (_, i) => offset + i),
+      (index) =>
+        Effect.gen(function* () {
+          const created = JSON.parse(
+            (yield* transport.post("createTask", { clientKey: defaultKey, task: wireTask(index) })).body,
+          ) as Record<string, unknown>
+          if (created.errorId !== 0) throw new Error(`createTask failed: ${String(created.errorCode)}`)
+          for (;;) {
+            const result = JSON.parse(
+              (yield* transport.post("getTaskResult", { clientKey: defaultKey, taskId: created.taskId }))
+                .body,
+            ) as Record<string, unknown>
+            if (result.errorId !== 0) throw new Error(`getTaskResult failed: ${String(result.errorCode)}`)
+            if (result.status === "ready") return
+          }
+        }),
+      { concurrency, discard: true },
+    ),
+  )
+
 const sdkLoop = async (
   client: ReturnType<typeof createClient>,
   count: number,
@@ -95,12 +139,26 @@ const combine = (parts: ReadonlyArray<LoopFigures>): LoopFigures => {
   return { solves, wallMs, cpuMs, solvesPerSecond: (solves / wallMs) * 1000, cpuMsPerSolve: cpuMs / solves }
 }
 
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((x, y) => x - y)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+
 export const runOverhead = async (
-  options: { readonly solves?: number; readonly concurrency?: number; readonly warmup?: number } = {},
+  options: {
+    readonly solves?: number
+    readonly concurrency?: number
+    readonly warmup?: number
+    readonly rounds?: number
+  } = {},
 ): Promise<OverheadResult> => {
   const solves = options.solves ?? 10_000
   const concurrency = options.concurrency ?? 32
   const warmup = options.warmup ?? 1_000
+  const rounds = Math.max(1, options.rounds ?? 10)
   const emulator = await startEmulator({ seed: 1, requestLogLimit: 0, auditTaskLimit: 0 })
   const client = createClient({
     apiKey: defaultKey,
@@ -115,21 +173,52 @@ export const runOverhead = async (
       offset += n
       return start
     }
+    const transport = KyTransport.make({ baseUrl: emulator.url, fetch: globalThis.fetch })
     await rawLoop(emulator.url, warmup, concurrency, take(warmup))
     await sdkLoop(client, warmup, concurrency, take(warmup))
-    // ABBA: raw, sdk, sdk, raw, each half of the solves.
-    const half = Math.floor(solves / 2)
-    const raw1 = await measure(half, () => rawLoop(emulator.url, half, concurrency, take(half)))
-    const sdk1 = await measure(half, () => sdkLoop(client, half, concurrency, take(half)))
-    const sdk2 = await measure(solves - half, () =>
-      sdkLoop(client, solves - half, concurrency, take(solves - half)),
-    )
-    const raw2 = await measure(solves - half, () =>
-      rawLoop(emulator.url, solves - half, concurrency, take(solves - half)),
-    )
-    const sdk = combine([sdk1, sdk2])
-    const raw = combine([raw1, raw2])
-    return { concurrency, sdk, raw, throughputRatio: sdk.solvesPerSecond / raw.solvesPerSecond }
+    await transportLoop(transport, warmup, concurrency, take(warmup))
+    const sdkParts: Array<LoopFigures> = []
+    const rawParts: Array<LoopFigures> = []
+    const transportParts: Array<LoopFigures> = []
+    const transportRatios: Array<number> = []
+    const roundRatios: Array<number> = []
+    const cpuRatios: Array<number> = []
+    for (let round = 0; round < rounds; round++) {
+      const size = Math.floor(solves / rounds) + (round < solves % rounds ? 1 : 0)
+      const runRaw = () => measure(size, () => rawLoop(emulator.url, size, concurrency, take(size)))
+      const runSdk = () => measure(size, () => sdkLoop(client, size, concurrency, take(size)))
+      // Alternate which client goes first: A B, B A, A B, ...
+      const runTransport = () => measure(size, () => transportLoop(transport, size, concurrency, take(size)))
+      let raw: LoopFigures
+      let sdk: LoopFigures
+      let bare: LoopFigures
+      if (round % 2 === 0) {
+        raw = await runRaw()
+        sdk = await runSdk()
+        bare = await runTransport()
+      } else {
+        bare = await runTransport()
+        sdk = await runSdk()
+        raw = await runRaw()
+      }
+      rawParts.push(raw)
+      sdkParts.push(sdk)
+      transportParts.push(bare)
+      transportRatios.push(bare.solvesPerSecond / raw.solvesPerSecond)
+      roundRatios.push(sdk.solvesPerSecond / raw.solvesPerSecond)
+      cpuRatios.push(sdk.cpuMsPerSolve / raw.cpuMsPerSolve)
+    }
+    return {
+      concurrency,
+      rounds,
+      sdk: combine(sdkParts),
+      raw: combine(rawParts),
+      transport: combine(transportParts),
+      transportRatio: median(transportRatios),
+      throughputRatio: median(roundRatios),
+      roundRatios,
+      cpuRatio: median(cpuRatios),
+    }
   } finally {
     await client.dispose()
     await emulator.stop()
