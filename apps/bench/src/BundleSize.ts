@@ -12,11 +12,12 @@ import * as esbuild from "esbuild"
 export const TARGET_GZIP_BYTES = 40 * 1024
 
 /**
- * The CI budget, gzip bytes: a regression guard at today's size plus a little room. The stack the project
- * fixed (Effect runtime ~17 KB + Effect Schema ~14 KB + ky ~8.6 KB gzip) already fills the 40 KB target
- * before any SDK code (BENCHMARKS.md, section 4), so lowering this needs a design change, not a trim.
+ * The CI budget, gzip bytes: a regression guard at today's size plus a little room (59.8 KB on 2026-11-29,
+ * after aborted batches started reporting their entries; it was 60 KB at 59.2 KB). The fixed stack alone
+ * (Effect runtime + Effect Schema + ky, `STACK_FLOOR_SOURCE`) weighs about 37.7 KB of the 40 KB target before
+ * any SDK code (BENCHMARKS.md, section 4), so lowering this needs a design change, not a trim.
  */
-export const BUDGET_GZIP_BYTES = 60 * 1024
+export const BUDGET_GZIP_BYTES = 62 * 1024
 
 /** The task type the entry uses. */
 export const USED_TASK_TYPE = "ReCaptchaV2TaskProxyLess"
