@@ -53,6 +53,14 @@ export interface ProviderEndpoints {
 
 export interface Provider {
   readonly name: string
+  /**
+   * Where the Node and Deno adapters look for this provider's settings in the environment: `<envPrefix>_API_KEY`,
+   * `<envPrefix>_BASE_URL`, `<envPrefix>_APP_ID`, `<envPrefix>_MAX_CONCURRENT_REQUESTS`, `<envPrefix>_TIMEOUT`
+   * (see `ProviderEnvironment`). Capital letters, digits and underscores, starting with a letter. A provider
+   * without one (or with any other spelling) reads no environment variable: its key must be passed as `apiKey`.
+   * Never derived from `name`, so a custom provider cannot pick up another provider's key by accident.
+   */
+  readonly envPrefix?: string | undefined
   /** Default base URL, no trailing slash. */
   readonly baseUrl: string
   /** Other hosts the provider documents (for a future failover). */
@@ -71,8 +79,14 @@ export interface Provider {
 }
 
 /** Builds a provider from a code table: a lookup for each reason, "Unknown" for anything else. */
-export const make = (options: {
+export const make = ({
+  errorCodes,
+  transientCodes,
+  taskTypeNames,
+  ...options
+}: {
   readonly name: string
+  readonly envPrefix?: string | undefined
   readonly baseUrl: string
   readonly alternateBaseUrls?: ReadonlyArray<string>
   readonly endpoints: ProviderEndpoints
@@ -83,22 +97,16 @@ export const make = (options: {
   readonly transientCodes: ReadonlyArray<string>
   readonly taskTypeNames?: Readonly<Record<string, string>>
 }): Provider => {
-  const table = new Map(
-    Object.entries(options.errorCodes).map(([code, reason]) => [code.toUpperCase(), reason]),
-  )
-  const transient = new Set(options.transientCodes.map((code) => code.toUpperCase()))
-  const names = options.taskTypeNames ?? {}
+  const transient = new Set(transientCodes.map((code) => code.toUpperCase()))
+  const table = new Map(Object.entries(errorCodes).map(([code, reason]) => [code.toUpperCase(), reason]))
   return {
-    name: options.name,
+    // The plain fields (name, envPrefix, endpoints, limits, polling, taskIdType) as given.
+    ...options,
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     alternateBaseUrls: options.alternateBaseUrls ?? [],
-    endpoints: options.endpoints,
-    limits: options.limits,
-    polling: options.polling,
-    taskIdType: options.taskIdType,
     classify: (errorCode) => table.get(errorCode.trim().toUpperCase()) ?? "Unknown",
     isTransient: (errorCode) => transient.has(errorCode.trim().toUpperCase()),
-    taskTypeName: (canonicalType) => names[canonicalType] ?? canonicalType,
+    taskTypeName: (canonicalType) => taskTypeNames?.[canonicalType] ?? canonicalType,
   }
 }
 
@@ -144,4 +152,6 @@ export const CapSolver: Provider = /*#__PURE__*/ make({
     ERROR_KEY_TEMP_BLOCKED: "TemporarilyBanned",
   },
   transientCodes: ["ERROR_SERVICE_UNAVALIABLE", "ERROR_SERVICE_UNAVAILABLE", "ERROR_RATE_LIMIT"],
+  // CAPSOLVER_API_KEY, CAPSOLVER_BASE_URL, ... in the Node and Deno adapters.
+  envPrefix: "CAPSOLVER",
 })

@@ -101,6 +101,9 @@ export * as Provider from "./Provider.ts"
 // `createClient({ provider: AntiCaptcha, apiKey })`. CapSolver (the default) is also `Provider.CapSolver`;
 // the others live in their own modules, so a page pays only for the providers it imports.
 export { CapSolver } from "./Provider.ts"
+export type { EnvironmentVariables } from "./ProviderEnvironment.ts"
+// Which environment variables the Node and Deno adapters read for a provider (`<envPrefix>_API_KEY`, ...).
+export * as ProviderEnvironment from "./ProviderEnvironment.ts"
 export * as Proxy from "./Proxy.ts"
 export { AntiCaptcha } from "./providers/AntiCaptcha.ts"
 export { CapMonsterCloud } from "./providers/CapMonsterCloud.ts"

@@ -23,8 +23,9 @@ import * as Layer from "effect/Layer"
 import * as DenoConfig from "./DenoConfig.ts"
 
 /**
- * Options of a Deno client. Every field is optional: the API key falls back to `CAPSOLVER_API_KEY` and the
- * base URL to `CAPSOLVER_BASE_URL` (then CapSolver's) when `--allow-env` grants them.
+ * Options of a Deno client. Every field is optional: the API key falls back to the provider's variable
+ * (`CAPSOLVER_API_KEY` by default, `ANTICAPTCHA_API_KEY` with `provider: AntiCaptcha`, ...) and the base URL
+ * to the provider's `*_BASE_URL` (then the provider's own) when `--allow-env` grants them.
  */
 export interface DenoClientOptions extends ClientOptions {
   /** The fetch to send requests with (default: Deno's global `fetch`, looked up per request). */

@@ -2,18 +2,32 @@
  * Where a Deno client's settings come from: the options first, then `Deno.env`, but only the variables the
  * program was given `--allow-env` for. A variable without permission is never read (reading it would throw,
  * or stop at an interactive prompt), so a missing key says which flag to pass instead of failing on access.
+ * The variables carry the prefix of the client's provider (`Provider.envPrefix`): a client reads (and asks
+ * permission for) its own provider's variables only, never another provider's key or base URL.
  *
- * | setting | option | environment |
+ * | setting | option | environment (`<P>` = `CAPSOLVER`, `TWOCAPTCHA`, `ANTICAPTCHA`, `CAPMONSTER`) |
  * |---|---|---|
- * | API key | `apiKey` | `CAPSOLVER_API_KEY` |
- * | base URL | `baseUrl` | `CAPSOLVER_BASE_URL` |
- * | developer id | `appId` | `CAPSOLVER_APP_ID` |
- * | concurrency | `maxConcurrentRequests` | `CAPSOLVER_MAX_CONCURRENT_REQUESTS` |
- * | default timeout | `timeout` | `CAPSOLVER_TIMEOUT` (e.g. `90 seconds`) |
+ * | API key | `apiKey` | `<P>_API_KEY` |
+ * | base URL | `baseUrl` | `<P>_BASE_URL` |
+ * | developer id | `appId` | `<P>_APP_ID` |
+ * | concurrency | `maxConcurrentRequests` | `<P>_MAX_CONCURRENT_REQUESTS` |
+ * | default timeout | `timeout` | `<P>_TIMEOUT` (e.g. `90 seconds`) |
+ *
+ * CapSolver (the default provider) reads `CAPSOLVER_*`. A custom provider without an `envPrefix` reads no
+ * variable: its key must be passed as `apiKey`.
  *
  * @since 0.1.0
  */
-import { ClientConfig, type ClientConfigShape, type ClientOptions, ConfigurationError } from "@solvekit/core"
+import {
+  CapSolver,
+  ClientConfig,
+  type ClientConfigShape,
+  type ClientOptions,
+  ConfigurationError,
+  type EnvironmentVariables,
+  type Provider,
+  ProviderEnvironment,
+} from "@solvekit/core"
 import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -21,12 +35,18 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { denoNamespace } from "./internal/DenoRuntime.ts"
 
-/** The environment variable read for the API key. */
+/**
+ * The environment variable read for CapSolver's API key (the default provider). Another provider's is
+ * `ProviderEnvironment.variablesOf(provider)?.apiKey`, e.g. `ANTICAPTCHA_API_KEY`.
+ */
 export const API_KEY_ENV = "CAPSOLVER_API_KEY"
-/** The environment variable read for the base URL. */
+/** The environment variable read for CapSolver's base URL; another provider's is `variablesOf(provider)?.baseUrl`. */
 export const BASE_URL_ENV = "CAPSOLVER_BASE_URL"
 
-/** Every environment variable a Deno client may read, for `--allow-env=...`. */
+/**
+ * Every environment variable a CapSolver client may read, for `--allow-env=...`. Another provider's list is
+ * `ProviderEnvironment.variablesOf(provider)?.all`.
+ */
 export const ENV_VARIABLES = [
   API_KEY_ENV,
   BASE_URL_ENV,
@@ -38,59 +58,81 @@ export const ENV_VARIABLES = [
 /** What the environment offered: the readable variables, and whether the key's variable was readable. */
 export interface DenoEnvironment {
   readonly values: Readonly<Record<string, string>>
-  /** `"granted"` when `CAPSOLVER_API_KEY` could be read; `"no-permission"`; `"no-deno"` outside Deno. */
+  /**
+   * `"granted"` when the provider's key variable (`CAPSOLVER_API_KEY` for CapSolver) could be read;
+   * `"no-permission"` (also when the provider has no variables); `"no-deno"` outside Deno.
+   */
   readonly apiKeyAccess: "granted" | "no-permission" | "no-deno"
 }
 
-/** Reads the solvekit variables that `--allow-env` grants, without prompting and without throwing. */
-export const readEnvironment = (): DenoEnvironment => {
+/**
+ * Reads the variables of `provider` (default CapSolver) that `--allow-env` grants, without prompting and
+ * without throwing. No other variable is queried or read.
+ */
+export const readEnvironment = (provider: Provider.Provider = CapSolver): DenoEnvironment => {
   const deno = denoNamespace()
   if (deno === undefined) return { values: {}, apiKeyAccess: "no-deno" }
+  const variables = ProviderEnvironment.variablesOf(provider)
   const values: Record<string, string> = {}
   let apiKeyAccess: DenoEnvironment["apiKeyAccess"] = "no-permission"
-  for (const variable of ENV_VARIABLES) {
+  for (const variable of variables?.all ?? []) {
     if (deno.permissions.querySync({ name: "env", variable }).state !== "granted") continue
-    if (variable === API_KEY_ENV) apiKeyAccess = "granted"
+    if (variable === variables?.apiKey) apiKeyAccess = "granted"
     const value = deno.env.get(variable)
     if (value !== undefined) values[variable] = value
   }
   return { values, apiKeyAccess }
 }
 
-const missingKeyHint = (access: DenoEnvironment["apiKeyAccess"]): string => {
+const missingKeyHint = (
+  provider: Provider.Provider,
+  variables: EnvironmentVariables | undefined,
+  access: DenoEnvironment["apiKeyAccess"],
+): string => {
+  if (variables === undefined) return ProviderEnvironment.noVariablesHint(provider)
+  const name = variables.apiKey
   switch (access) {
     case "granted":
-      return `set the ${API_KEY_ENV} environment variable`
+      return `set the ${name} environment variable`
     case "no-permission":
       return (
-        `run Deno with --allow-env=${API_KEY_ENV} so solvekit can read the ${API_KEY_ENV} environment ` +
+        `run Deno with --allow-env=${name} so solvekit can read the ${name} environment ` +
         "variable (this program has no permission to read it)"
       )
     case "no-deno":
-      return `run under Deno with the ${API_KEY_ENV} environment variable set (Deno.env is not available here)`
+      return `run under Deno with the ${name} environment variable set (Deno.env is not available here)`
   }
 }
 
 // core words a bad setting by its option name; in Deno it may just as well come from the environment.
-const nameEnvironmentSource = (error: ConfigurationError): ConfigurationError =>
-  error.detail.startsWith("baseUrl ") || error.detail.includes("setting baseUrl")
+const nameEnvironmentSource = (
+  error: ConfigurationError,
+  variables: EnvironmentVariables | undefined,
+): ConfigurationError =>
+  variables !== undefined && (error.detail.startsWith("baseUrl ") || error.detail.includes("setting baseUrl"))
     ? new ConfigurationError({
-        detail: `${error.detail} (set by the baseUrl option or the ${BASE_URL_ENV} environment variable)`,
+        detail: `${error.detail} (set by the baseUrl option or the ${variables.baseUrl} environment variable)`,
       })
     : error
 
-/** Options first, then `environment`. Fails with `ConfigurationError` only, never quoting the key. */
+/**
+ * Options first, then `environment` (read for the options' provider by default). Only the provider's own
+ * variables are looked up in it, whatever else it holds. Fails with `ConfigurationError` only, never quoting
+ * the key.
+ */
 export const resolve = (
   options: ClientOptions,
-  environment: DenoEnvironment = readEnvironment(),
-): Effect.Effect<ClientConfigShape, ConfigurationError> =>
-  ClientConfig.fromOptions(options, {
-    fallback: ConfigProvider.fromEnv({ env: environment.values }).pipe(
-      ConfigProvider.nested("CAPSOLVER"),
-      ConfigProvider.constantCase,
-    ),
-    missingKeyHint: missingKeyHint(environment.apiKeyAccess),
-  }).pipe(Effect.mapError(nameEnvironmentSource))
+  environment?: DenoEnvironment,
+): Effect.Effect<ClientConfigShape, ConfigurationError> => {
+  // The same default as core's: the provider decides which variables may be read.
+  const provider = options.provider ?? CapSolver
+  const variables = ProviderEnvironment.variablesOf(provider)
+  const offered = environment ?? readEnvironment(provider)
+  return ClientConfig.fromOptions(options, {
+    fallback: ProviderEnvironment.settingsIn(ConfigProvider.fromEnv({ env: offered.values }), provider),
+    missingKeyHint: missingKeyHint(provider, variables, offered.apiKeyAccess),
+  }).pipe(Effect.mapError((error) => nameEnvironmentSource(error, variables)))
+}
 
 /** `resolve`, run now: throws `ConfigurationError` at once, as a Promise user expects from `createClient()`. */
 export const resolveSync = (options: ClientOptions, environment?: DenoEnvironment): ClientConfigShape => {

@@ -23,8 +23,9 @@ import * as NodeConfig from "./NodeConfig.ts"
 import * as NodeHttp from "./NodeHttp.ts"
 
 /**
- * Options of a Node client. Every field is optional: the API key falls back to `CAPSOLVER_API_KEY`, the base
- * URL to `CAPSOLVER_BASE_URL` (then CapSolver's), the proxy to `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
+ * Options of a Node client. Every field is optional: the API key falls back to the provider's variable
+ * (`CAPSOLVER_API_KEY` by default, `ANTICAPTCHA_API_KEY` with `provider: AntiCaptcha`, ...), the base URL to
+ * the provider's `*_BASE_URL` (then the provider's own), the proxy to `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
  */
 export interface NodeClientOptions extends ClientOptions, NodeConfig.NodeConnectionOptions {}
 
@@ -62,7 +63,7 @@ export const layer = (options: NodeClientOptions = {}): Layer.Layer<SolveKit, Co
 
 /**
  * A Promise client. Reads `process.env` now and throws `ConfigurationError` at once when no key is found
- * (the message names both the `apiKey` option and `CAPSOLVER_API_KEY`). Dispose it (`await client.dispose()`
+ * (the message names both the `apiKey` option and the provider's variable, e.g. `CAPSOLVER_API_KEY`). Dispose it (`await client.dispose()`
  * or `await using`) to close its connections.
  *
  * @example

@@ -1,22 +1,36 @@
 /**
  * Where a Node client's settings come from: the options passed to `createClient` / `layer` first, then the
- * environment, read through Effect's `ConfigProvider` (so Effect users can substitute their own provider):
+ * environment, read through Effect's `ConfigProvider` (so Effect users can substitute their own provider).
+ * The variables carry the prefix of the client's provider (`Provider.envPrefix`), so a client reads its own
+ * provider's key and base URL and never another's:
  *
- * | setting | option | environment |
+ * | setting | option | environment (`<P>` = `CAPSOLVER`, `TWOCAPTCHA`, `ANTICAPTCHA`, `CAPMONSTER`) |
  * |---|---|---|
- * | API key | `apiKey` | `CAPSOLVER_API_KEY` |
- * | base URL | `baseUrl` | `CAPSOLVER_BASE_URL` |
- * | developer id | `appId` | `CAPSOLVER_APP_ID` |
- * | concurrency | `maxConcurrentRequests` | `CAPSOLVER_MAX_CONCURRENT_REQUESTS` |
- * | default timeout | `timeout` | `CAPSOLVER_TIMEOUT` (e.g. `90 seconds`) |
+ * | API key | `apiKey` | `<P>_API_KEY` |
+ * | base URL | `baseUrl` | `<P>_BASE_URL` |
+ * | developer id | `appId` | `<P>_APP_ID` |
+ * | concurrency | `maxConcurrentRequests` | `<P>_MAX_CONCURRENT_REQUESTS` |
+ * | default timeout | `timeout` | `<P>_TIMEOUT` (e.g. `90 seconds`) |
  * | outbound proxy | `proxy` | `https_proxy` / `HTTPS_PROXY`, `http_proxy` / `HTTP_PROXY`, `no_proxy` / `NO_PROXY` |
  *
- * A missing key is a `ConfigurationError` naming both ways to set it. Messages never quote the key or a proxy
- * URL (proxy URLs often carry a password).
+ * CapSolver (the default provider) reads `CAPSOLVER_*`. A custom provider without an `envPrefix` reads none of
+ * these variables (only the proxy ones): its key must be passed as `apiKey`.
+ *
+ * A missing key is a `ConfigurationError` naming both ways to set it (the option, and the variable of the
+ * client's provider). Messages never quote the key or a proxy URL (proxy URLs often carry a password).
  *
  * @since 0.1.0
  */
-import { ClientConfig, type ClientConfigShape, type ClientOptions, ConfigurationError } from "@solvekit/core"
+import {
+  CapSolver,
+  ClientConfig,
+  type ClientConfigShape,
+  type ClientOptions,
+  ConfigurationError,
+  type EnvironmentVariables,
+  type Provider,
+  ProviderEnvironment,
+} from "@solvekit/core"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -50,19 +64,18 @@ export interface NodeResolvedConfig {
   readonly proxy: ProxySettings | undefined
 }
 
-/** The environment variable read for the API key. */
+/**
+ * The environment variable read for CapSolver's API key (the default provider). Another provider's is
+ * `ProviderEnvironment.variablesOf(provider)?.apiKey`, e.g. `ANTICAPTCHA_API_KEY`.
+ */
 export const API_KEY_ENV = "CAPSOLVER_API_KEY"
-/** The environment variable read for the base URL. */
+/** The environment variable read for CapSolver's base URL; another provider's is `variablesOf(provider)?.baseUrl`. */
 export const BASE_URL_ENV = "CAPSOLVER_BASE_URL"
 
-const missingKeyHint = `set the ${API_KEY_ENV} environment variable`
-
-/**
- * The solvekit settings inside an environment provider: `apiKey` is read as `CAPSOLVER_API_KEY`, `baseUrl` as
- * `CAPSOLVER_BASE_URL`, and so on.
- */
-export const capsolverSettings = (env: ConfigProvider.ConfigProvider): ConfigProvider.ConfigProvider =>
-  env.pipe(ConfigProvider.nested("CAPSOLVER"), ConfigProvider.constantCase)
+const missingKeyHint = (provider: Provider.Provider, variables: EnvironmentVariables | undefined) =>
+  variables === undefined
+    ? ProviderEnvironment.noVariablesHint(provider)
+    : `set the ${variables.apiKey} environment variable`
 
 const optionalString = (name: string): Effect.Effect<string | undefined> =>
   Config.option(Config.String(name)).pipe(
@@ -140,19 +153,25 @@ export const resolve = (
 ): Effect.Effect<NodeResolvedConfig, ConfigurationError> =>
   Effect.gen(function* () {
     const { proxy: proxyOption, ...clientOptions } = options
+    // The same default as core's: the provider decides which variables may be read.
+    const provider = clientOptions.provider ?? CapSolver
+    const variables = ProviderEnvironment.variablesOf(provider)
     const client = yield* ClientConfig.fromOptions(clientOptions, {
-      fallback: capsolverSettings(env),
-      missingKeyHint,
-    }).pipe(Effect.mapError(renameBaseUrlError))
+      fallback: ProviderEnvironment.settingsIn(env, provider),
+      missingKeyHint: missingKeyHint(provider, variables),
+    }).pipe(Effect.mapError((error) => renameBaseUrlError(error, variables)))
     const proxy = yield* resolveProxy(proxyOption, env)
     return { client, proxy }
   })
 
 // core words a bad base URL with the option name only; a Node user may have set it in the environment.
-const renameBaseUrlError = (error: ConfigurationError): ConfigurationError =>
-  error.detail.startsWith("baseUrl ") || error.detail.includes("setting baseUrl")
+const renameBaseUrlError = (
+  error: ConfigurationError,
+  variables: EnvironmentVariables | undefined,
+): ConfigurationError =>
+  variables !== undefined && (error.detail.startsWith("baseUrl ") || error.detail.includes("setting baseUrl"))
     ? new ConfigurationError({
-        detail: `${error.detail} (set by the baseUrl option or the ${BASE_URL_ENV} environment variable)`,
+        detail: `${error.detail} (set by the baseUrl option or the ${variables.baseUrl} environment variable)`,
       })
     : error
 

@@ -72,4 +72,6 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
     // GeeTest v3 fields match; v4 also needs `version: 4` at Anti-Captcha, which only `Task.raw` can send.
     GeeTestTaskProxyLess: "GeeTestTaskProxyless",
   },
+  // ANTICAPTCHA_API_KEY, ANTICAPTCHA_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).
+  envPrefix: "ANTICAPTCHA",
 })

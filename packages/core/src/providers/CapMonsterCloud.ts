@@ -61,4 +61,6 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
     ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
     AntiTurnstileTaskProxyLess: "TurnstileTask",
   },
+  // CAPMONSTER_API_KEY, CAPMONSTER_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).
+  envPrefix: "CAPMONSTER",
 })

@@ -54,4 +54,6 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
     ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
     AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
   },
+  // TWOCAPTCHA_API_KEY, TWOCAPTCHA_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).
+  envPrefix: "TWOCAPTCHA",
 })
