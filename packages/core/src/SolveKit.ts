@@ -163,11 +163,24 @@ export const codecOf = <R extends Task.AnyTaskRequest>(
       // A definition that cannot be read fails validation below; keep the names gathered so far.
     }
   }
-  return {
-    taskType,
-    kind,
-    validate: () => Task.validate(request),
-    decodeSolution: (raw) => Task.decodeSolution(request, raw),
+  return new RequestCodec(request, taskType, kind) as Lifecycle.TaskCodec<Task.SolutionOf<R>>
+}
+
+/** Methods rather than two closures per call: thousands of solves may be waiting at once. */
+class RequestCodec implements Lifecycle.TaskCodec<unknown> {
+  readonly request: Task.AnyTaskRequest
+  readonly taskType: string
+  readonly kind: Lifecycle.TaskCodec<unknown>["kind"]
+  constructor(request: Task.AnyTaskRequest, taskType: string, kind: Lifecycle.TaskCodec<unknown>["kind"]) {
+    this.request = request
+    this.taskType = taskType
+    this.kind = kind
+  }
+  validate() {
+    return Task.validate(this.request)
+  }
+  decodeSolution(raw: unknown) {
+    return Task.decodeSolution(this.request, raw)
   }
 }
 
