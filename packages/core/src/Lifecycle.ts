@@ -639,7 +639,7 @@ function* nextDelayOf<S>(run: PollRun<S>, lastStatus: "created" | "idle" | "proc
   })
   // NaN or negative means "now"; Infinity means "never", which the deadline check turns into a failure.
   const chosenMs = Duration.toMillis(chosen)
-  const delayMs = Number.isNaN(chosenMs) ? 0 : Math.max(0, chosenMs)
+  const delayMs = Math.max(Number.isNaN(chosenMs) ? 0 : chosenMs, provider.limits.minQueryGapMs ?? 0, 0)
   const refused = run.ensureRoom(now, delayMs)
   if (refused !== undefined) return yield* Effect.fail(refused)
   return delayMs
@@ -671,7 +671,10 @@ function* queryOf<S>(run: PollRun<S>) {
     const garbled = error._tag === "DecodeError" && unreadable <= MAX_DECODE_RETRIES
     // (`outcome.failure`, not `error`: the guard below would narrow `error` to never.)
     if (!isTransient(env, error) && !garbled) return yield* Effect.fail(outcome.failure)
-    const delay = yield* retryDelayMs(env.config.retry, retries, error)
+    const delay = Math.max(
+      yield* retryDelayMs(env.config.retry, retries, error),
+      env.config.provider.limits.minQueryGapMs ?? 0,
+    )
     const noRoom = run.ensureRoom(yield* Clock.currentTimeMillis, delay, error)
     if (noRoom !== undefined) return yield* Effect.fail(noRoom)
     yield* Effect.sleep(Duration.millis(delay))

@@ -28,6 +28,11 @@ export interface ProviderLimits {
   readonly resultWindowMs: number
   /** No query is started later than `resultWindowMs - safetyMarginMs` after creation. */
   readonly safetyMarginMs: number
+  /**
+   * The shortest wait before a getTaskResult query for a task, after its createTask or its previous query
+   * (CapMonster Cloud: 2 s). Enforced whatever the polling policy or a retry's backoff asks. Default: none.
+   */
+  readonly minQueryGapMs?: number | undefined
 }
 
 /** The provider's own polling advice; `Policy.default` follows it. */

@@ -448,6 +448,56 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.dispose()))
 })
 
+describe("CapMonster Cloud's query rate (at most one query per task every 2 s)", () => {
+  it.effect(
+    "never queries a task sooner than 2 s after its createTask or its previous query, whatever the policy or a retry asks",
+    () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: createdNumeric(7),
+          getTaskResult: [
+            processingNumeric,
+            { json: { errorId: 1, errorCode: "ERROR_TOO_MUCH_REQUESTS", errorDescription: "" } },
+            processingNumeric,
+            readyWithMetadata({ gRecaptchaResponse: "t" }),
+          ],
+        })
+        const exit = yield* settle(
+          SolveKit.use((kit) => kit.solve(recaptcha, { policy: Policy.fixed(0) })).pipe(
+            Effect.provide(Scripted.clientLayer(transport, { provider: CapMonsterCloud })),
+          ),
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        const times = transport.calls.map((call) => call.at)
+        assert.lengthOf(times, 5)
+        const gaps = times.slice(1).map((at, i) => at - (times[i] ?? 0))
+        // A fixed(0) policy asks for no wait at all, and the retry backoff after the rate-limit code is shorter.
+        for (const gap of gaps) assert.isAtLeast(gap, 2_000)
+        assert.strictEqual(CapMonsterCloud.limits.minQueryGapMs, 2_000)
+      }),
+  )
+
+  it.effect("leaves providers without a minimum gap to the policy", () =>
+    Effect.gen(function* () {
+      const transport = Scripted.make({
+        createTask: createdNumeric(8),
+        getTaskResult: [processingNumeric, readyWithMetadata({ gRecaptchaResponse: "t" })],
+      })
+      const exit = yield* settle(
+        SolveKit.use((kit) => kit.solve(recaptcha, { policy: Policy.fixed(0) })).pipe(
+          Effect.provide(Scripted.clientLayer(transport, { provider: AntiCaptcha })),
+        ),
+      )
+      assert.isTrue(Exit.isSuccess(exit))
+      const times = transport.calls.map((call) => call.at)
+      assert.deepStrictEqual(
+        times.slice(1).map((at, i) => at - (times[i] ?? 0)),
+        [0, 0],
+      )
+    }),
+  )
+})
+
 describe("createClient({ provider }) (Promise face)", () => {
   for (const c of cases) {
     itAsync(`talks to ${c.provider.name} at ${c.baseUrl} with numeric task ids`, async () => {

@@ -18,7 +18,8 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
   endpoints: { createTask: "createTask", getTaskResult: "getTaskResult", getBalance: "getBalance" },
   // Documented: at most 120 getTaskResult requests per task, results kept "~5 min". The approximate window
   // gets a wider margin than CapSolver's exact one.
-  limits: { maxQueriesPerTask: 120, resultWindowMs: 300_000, safetyMarginMs: 15_000 },
+  // "no more than 1 request per 2 seconds" for a task, else ERROR_TOO_MUCH_REQUESTS.
+  limits: { maxQueriesPerTask: 120, resultWindowMs: 300_000, safetyMarginMs: 15_000, minQueryGapMs: 2_000 },
   // Documented: no more than one getTaskResult request per 2 s (else ERROR_TOO_MUCH_REQUESTS). 3 s leaves
   // headroom (the server counts arrivals, and a slow request lands the next one closer); no first delay is
   // documented, so the first query also waits one interval.
