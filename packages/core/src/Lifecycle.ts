@@ -737,9 +737,9 @@ const withCallFrame = <A, E extends { readonly _tag: string }, R>(
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
   // useSpan, and the span handed down explicitly (`Progress.span`): `withSpan`, or providing the parent span,
   // changes the context, and every waiting call would hold its copy. The span tree is the same.
-  Effect.useSpan(options.span, { attributes: { "solvekit.task.type": options.taskType } }, (span) =>
-    callFrame(env, options, body, span),
-  )
+  // Its attributes are set when it ends: a span's attribute map, created by the first one, would be held by
+  // every waiting call.
+  Effect.useSpan(options.span, (span) => callFrame(env, options, body, span))
 
 /**
  * A call's timeout as a positive duration, or a `ConfigurationError` naming the option: a typo ("2 minuts"),
@@ -827,6 +827,7 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
     // One exit hook rather than tap + tapError + ensuring: each is a frame held while the task waits.
     return Effect.onExit(bounded, (exit) => {
       const annotate = Effect.sync(() => {
+        span.attribute("solvekit.task.type", options.taskType)
         span.attribute("solvekit.task.id", progress.taskId ?? "")
         span.attribute("solvekit.queries", progress.queries)
       })
