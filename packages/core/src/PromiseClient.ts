@@ -133,7 +133,7 @@ export interface SolveKitClient extends AsyncDisposable {
    * Aborting `signal` stops the batch at once, even while the loop body is busy with an entry, and the
    * iteration then throws an `AbortedError` whose `settled` holds, in input order, every started entry not
    * yielded yet: those settled meanwhile, and those cut off with their own `AbortedError` (taskId or
-   * `createTaskOutcome`, as for `solveAll`).
+   * `createTaskOutcome`, as for `solveAll`). Disposing the client mid-iteration ends it the same way.
    */
   solveEach<R extends AnyTaskRequest>(
     tasks: Iterable<R> | AsyncIterable<R>,
@@ -236,6 +236,11 @@ class BatchLedger<R extends AnyTaskRequest> {
   record(index: number, entry: Settled<R>): void {
     this.running.delete(index)
     this.unreported.set(index, entry)
+  }
+
+  /** Whether the batch has an entry not handed over yet (a task running, or settled and unreported). */
+  started(): boolean {
+    return this.running.size > 0 || this.unreported.size > 0
   }
 
   /** Every entry not handed over yet, in input order. */
@@ -450,10 +455,16 @@ export class PromiseClient implements SolveKitClient {
   #runBatch<A>(
     effect: Effect.Effect<A, AnyError, SolveKit>,
     signal: AbortSignal | undefined,
-    ledger: { readonly aborted: (signal: AbortSignal | undefined) => AbortedError },
+    ledger: {
+      readonly aborted: (signal: AbortSignal | undefined) => AbortedError
+      readonly started: () => boolean
+    },
   ): Promise<A> {
     return this.#run(effect, signal).catch((error: unknown) => {
-      throw isAbortedError(error) ? ledger.aborted(signal) : error
+      // `dispose` between two reads of a `solveEach` loop: the next read meets a disposed client, but the
+      // batch's tasks were cut off like an abort's, and the caller needs them (created ones are paid for).
+      const cutOff = isAbortedError(error) || (this.#disposed && ledger.started())
+      throw cutOff ? ledger.aborted(signal) : error
     })
   }
 

@@ -533,6 +533,33 @@ describe("PromiseClient", () => {
     expect(transport.calls.every((call) => call.finished)).toBe(true)
   })
 
+  it("dispose during a solveEach loop ends it like an abort: its AbortedError lists the created tasks", async () => {
+    const transport = Scripted.make({
+      createTask: (_, call) => Scripted.created(`task-${websiteKeyOf(call)}`),
+      getTaskResult: (_, call) => (call.body.taskId === "task-solved" ? Scripted.ready() : { hang: true }),
+    })
+    const client = makePromiseClient(Scripted.clientLayer(transport, { policy: quick }))
+    const source = countedSource(["solved", "polling", "waiting"])
+    const yielded: Array<number> = []
+    const iterate = async () => {
+      for await (const entry of client.solveEach(source.tasks(), { concurrency: 3 })) {
+        yielded.push(entry.index)
+        // Busy with the first entry while the two others wait on their queries: the client goes away.
+        while (transport.callsTo("getTaskResult").length < 3) await settleMicrotasks()
+        await client.dispose()
+      }
+    }
+    const error = await rejectionOf(iterate())
+    expect(yielded).toEqual([0])
+    expect(isAbortedError(error)).toBe(true)
+    if (!isAbortedError(error)) return
+    expect(error.settled?.map((entry) => [entry.index, cutOff(entry)?.taskId])).toEqual([
+      [1, "task-polling"],
+      [2, "task-waiting"],
+    ])
+    expect(transport.calls.every((call) => call.finished)).toBe(true)
+  })
+
   it("dispose (and Symbol.asyncDispose) releases the client; later calls reject", async () => {
     const transport = Scripted.make({ getBalance: { json: { errorId: 0, balance: 1 } } })
     const client = makePromiseClient(Scripted.clientLayer(transport))
