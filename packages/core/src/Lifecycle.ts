@@ -397,7 +397,20 @@ const wireTaskOf = <S>(env: LifecycleEnv, codec: TaskCodec<S>) => {
   if (unsendable !== undefined) {
     return Effect.fail(new InvalidTaskError({ taskType: codec.taskType, field: "", issue: unsendable }))
   }
-  return Effect.succeed({ ...wire, type: env.config.provider.taskTypeName(wire.type) })
+  const { provider } = env.config
+  const named: Protocol.WireTask = { ...wire, type: provider.taskTypeName(wire.type) }
+  if (provider.adaptTask === undefined) return Effect.succeed(named)
+  // The provider's own wire form (its proxy fields, say), still before any request.
+  const adapted = provider.adaptTask(named)
+  return Result.isSuccess(adapted)
+    ? Effect.succeed(adapted.success)
+    : Effect.fail(
+        new InvalidTaskError({
+          taskType: codec.taskType,
+          field: adapted.failure.field,
+          issue: adapted.failure.message,
+        }),
+      )
 }
 
 const decodeSolutionOf = <S>(

@@ -18,7 +18,9 @@
  *
  * @since 0.1.0
  */
+import type * as Result from "effect/Result"
 import type { ApiErrorReason } from "./Errors.ts"
+import type { WireTask } from "./Protocol.ts"
 
 /** Hard limits the lifecycle enforces whatever the polling policy says. */
 export interface ProviderLimits {
@@ -81,6 +83,18 @@ export interface Provider {
   readonly isTransient: (errorCode: string) => boolean
   /** The provider's name for a task type (CapSolver's names are the canonical ones). */
   readonly taskTypeName: (canonicalType: string) => string
+  /**
+   * The provider's own wire form of a validated task (already renamed by `taskTypeName`), or the field it
+   * cannot send: for example the split proxy fields in place of a `proxy` string (`splitProxy`). Absent when
+   * the catalogue's form is the provider's (CapSolver). Runs before any request.
+   */
+  readonly adaptTask?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
+}
+
+/** Why a task cannot be sent to a provider: the field and a reason in plain words (never its value). */
+export interface TaskIssue {
+  readonly field: string
+  readonly message: string
 }
 
 /** Builds a provider from a code table: a lookup for each reason, "Unknown" for anything else. */
@@ -101,11 +115,12 @@ export const make = ({
   readonly errorCodes: Readonly<Record<string, ApiErrorReason>>
   readonly transientCodes: ReadonlyArray<string>
   readonly taskTypeNames?: Readonly<Record<string, string>>
+  readonly adaptTask?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
 }): Provider => {
   const transient = new Set(transientCodes.map((code) => code.toUpperCase()))
   const table = new Map(Object.entries(errorCodes).map(([code, reason]) => [code.toUpperCase(), reason]))
   return {
-    // The plain fields (name, envPrefix, endpoints, limits, polling, taskIdType) as given.
+    // The plain fields (name, envPrefix, endpoints, limits, polling, taskIdType, adaptTask) as given.
     ...options,
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     alternateBaseUrls: options.alternateBaseUrls ?? [],

@@ -95,7 +95,7 @@ export {
 export type { Balance, FeedbackResult, TaskStatus } from "./Protocol.ts"
 // ===== Protocol =====
 export * as Protocol from "./Protocol.ts"
-export type { ProviderEndpoints, ProviderLimits, ProviderPollingAdvice } from "./Provider.ts"
+export type { ProviderEndpoints, ProviderLimits, ProviderPollingAdvice, TaskIssue } from "./Provider.ts"
 export * as Provider from "./Provider.ts"
 // ===== Providers =====
 // `createClient({ provider: AntiCaptcha, apiKey })`. CapSolver (the default) is also `Provider.CapSolver`;
@@ -107,6 +107,7 @@ export * as ProviderEnvironment from "./ProviderEnvironment.ts"
 export * as Proxy from "./Proxy.ts"
 export { AntiCaptcha } from "./providers/AntiCaptcha.ts"
 export { CapMonsterCloud } from "./providers/CapMonsterCloud.ts"
+export { splitProxy } from "./providers/SplitProxy.ts"
 export { TwoCaptcha } from "./providers/TwoCaptcha.ts"
 // ===== Client: Effect face =====
 export {

@@ -12,7 +12,7 @@ import { CapMonsterCloud } from "../src/providers/CapMonsterCloud.ts"
 import { TwoCaptcha } from "../src/providers/TwoCaptcha.ts"
 import { SolveKit } from "../src/SolveKit.ts"
 import { ImageToTextTask } from "../src/tasks/ImageToText.ts"
-import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+import { ReCaptchaV2Task, ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
 import { ReCaptchaV3EnterpriseTaskProxyLess } from "../src/tasks/ReCaptchaV3.ts"
 import { AntiTurnstileTaskProxyLess } from "../src/tasks/Turnstile.ts"
 import * as Scripted from "./ScriptedTransport.ts"
@@ -370,6 +370,40 @@ describe("providers of the createTask family", () => {
           }),
       )
 
+      it.effect("sends a proxy given as a string in the split fields it reads, with no proxy string", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({
+            createTask: createdNumeric(31),
+            getTaskResult: readyWithMetadata({}),
+          })
+          const proxied = (proxy: string) =>
+            ReCaptchaV2Task({ websiteURL: "https://x.test", websiteKey: "k", proxy })
+          yield* runWith(transport, provider, (kit) => kit.solve(proxied("socks5:10.0.0.7:1080:user:secret")))
+          yield* runWith(transport, provider, (kit) => kit.solve(proxied("10.0.0.8:3128")))
+          const [withScheme, schemeLess] = transport
+            .callsTo("createTask")
+            .map((call) => call.body.task as Record<string, unknown>)
+          assert.deepStrictEqual(
+            { ...withScheme, type: undefined },
+            {
+              type: undefined,
+              websiteURL: "https://x.test",
+              websiteKey: "k",
+              proxyType: "socks5",
+              proxyAddress: "10.0.0.7",
+              proxyPort: 1080,
+              proxyLogin: "user",
+              proxyPassword: "secret",
+            },
+          )
+          // No scheme in the string: http, as CapSolver reads it; no credentials: none sent.
+          assert.strictEqual(schemeLess?.proxyType, "http")
+          assert.strictEqual(schemeLess?.proxyPort, 3128)
+          assert.isFalse("proxy" in (schemeLess ?? {}))
+          assert.isFalse("proxyLogin" in (schemeLess ?? {}))
+        }),
+      )
+
       it.effect("sends an unmapped type under CapSolver's name and surfaces the provider's refusal", () =>
         Effect.gen(function* () {
           const transport = Scripted.make({
@@ -446,6 +480,29 @@ const recordingFetch = (answer: (endpoint: string, n: number) => unknown) => {
 const clients: Array<SolveKitClient> = []
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.dispose()))
+})
+
+describe("CapSolver's proxy form", () => {
+  it.effect("keeps a proxy string as the proxy field, which CapSolver reads", () =>
+    Effect.gen(function* () {
+      const transport = Scripted.make({
+        createTask: { json: { errorId: 0, taskId: "t-1" } },
+        getTaskResult: { json: { errorId: 0, status: "ready", solution: { gRecaptchaResponse: "t" } } },
+      })
+      yield* runWith(transport, CapSolver, (kit) =>
+        kit.solve(
+          ReCaptchaV2Task({
+            websiteURL: "https://x.test",
+            websiteKey: "k",
+            proxy: "socks5:10.0.0.7:1080:u:p",
+          }),
+        ),
+      )
+      const sent = transport.callsTo("createTask")[0]?.body.task as Record<string, unknown> | undefined
+      assert.strictEqual(sent?.proxy, "socks5:10.0.0.7:1080:u:p")
+      assert.isFalse("proxyType" in (sent ?? {}))
+    }),
+  )
 })
 
 describe("CapMonster Cloud's query rate (at most one query per task every 2 s)", () => {

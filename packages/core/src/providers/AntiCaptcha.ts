@@ -7,6 +7,7 @@
  * @since 0.2.0
  */
 import { make, type Provider } from "../Provider.ts"
+import { splitProxy } from "./SplitProxy.ts"
 
 /**
  * Anti-Captcha (api.anti-captcha.com). Error ids from anti-captcha.com/apidoc/errors (reference 6.2); the
@@ -24,6 +25,8 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
   // cadence, which keeps well inside the 60 s a finished result is kept.
   polling: { firstDelayMs: 5_000, intervalMs: 5_000 },
   taskIdType: "number",
+  // Reference 6.1: split proxy fields only (no `proxy` string).
+  adaptTask: splitProxy,
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1
     ERROR_NO_SLOT_AVAILABLE: "ServiceUnavailable", // 2

@@ -7,6 +7,7 @@
  * @since 0.2.0
  */
 import { make, type Provider } from "../Provider.ts"
+import { splitProxy } from "./SplitProxy.ts"
 
 /**
  * CapMonster Cloud (api.capmonster.cloud). Error codes from ZennoLab/capmonstercloud-docs `api-errors.mdx`
@@ -25,6 +26,8 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
   // documented, so the first query also waits one interval.
   polling: { firstDelayMs: 3_000, intervalMs: 3_000 },
   taskIdType: "number",
+  // Reference 6.1: split proxy fields only (no `proxy` string).
+  adaptTask: splitProxy,
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth",
     ERROR_ZERO_BALANCE: "Balance",

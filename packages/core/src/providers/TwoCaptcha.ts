@@ -7,6 +7,7 @@
  * @since 0.2.0
  */
 import { make, type Provider } from "../Provider.ts"
+import { splitProxy } from "./SplitProxy.ts"
 
 /**
  * 2Captcha's JSON API v2 (api.2captcha.com), the createTask family, not the legacy `in.php`/`res.php` API.
@@ -23,6 +24,8 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
   // "wait at least 5 s, then poll every 5–10 s; first poll after 5 s (10–20 s for reCAPTCHA)".
   polling: { firstDelayMs: 5_000, intervalMs: 5_000 },
   taskIdType: "number",
+  // Reference 6.1: split proxy fields only (no `proxy` string).
+  adaptTask: splitProxy,
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1
     ERROR_NO_SLOT_AVAILABLE: "ServiceUnavailable", // 2: the limits page says back off (5 s) and retry
