@@ -1,10 +1,13 @@
 /**
  * Where the app solves. With no API key it starts the emulator in-process (a real HTTP server on a free
  * local port, so the SDK runs exactly as it would against CapSolver) and solves there for free; with a key it
- * talks to CapSolver, or to --base-url. The banner says which, in the output's first line.
+ * talks to the chosen provider (CapSolver by default), or to --base-url. The banner says which, in the
+ * output's first line. The emulator speaks CapSolver's protocol only, so another provider without a key is a
+ * configuration error rather than a silent switch to the emulator.
  */
 import { serve } from "@solvekit/emulator/node"
-import { createClient, Policy, type SolveKitClient } from "@solvekit/node"
+import { CapSolver, createClient, Policy, type SolveKitClient } from "@solvekit/node"
+import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -14,8 +17,7 @@ import type { SharedFlags } from "./commands/Root.ts"
 import type { DiagnosisContext } from "./Diagnosis.ts"
 import { ExitCode } from "./ExitCode.ts"
 import { Output } from "./Output.ts"
-
-export const CAPSOLVER_URL = "https://api.capsolver.com"
+import * as ProviderChoice from "./ProviderChoice.ts"
 
 /** The key the embedded emulator accepts. Not a secret: it only opens the in-process emulator. */
 export const EMBEDDED_KEY = "solvekit-example-embedded"
@@ -33,6 +35,9 @@ const POLL_INTERVAL_MS = 3_000
 export interface Connection extends DiagnosisContext {
   readonly client: SolveKitClient
   readonly baseUrl: string
+  readonly provider: ProviderChoice.ProviderChoice
+  /** True when the endpoint is the provider's own public API, where solved tasks cost money. */
+  readonly charged: boolean
   /** The first line of output: where tasks go and whether money is spent. */
   readonly banner: string
 }
@@ -46,18 +51,21 @@ export interface ConnectOptions {
 
 const close = (client: SolveKitClient) => Effect.promise(() => client.dispose())
 
-const makeClient = (options: Parameters<typeof createClient>[0]) =>
+const makeClient = (choice: ProviderChoice.ProviderChoice, options: Parameters<typeof createClient>[0]) =>
   Effect.try({
-    try: () => createClient(options),
+    try: () => createClient({ ...options, provider: choice.provider }),
     catch: (error) =>
       new CliFailure({
         exitCode: ExitCode.Account,
         what: `the client could not be configured (${error instanceof Error ? error.message : String(error)})`,
-        todo: "check --api-key / CAPSOLVER_API_KEY and --base-url",
+        todo: `check --api-key / ${choice.apiKeyVariable} and --base-url`,
       }),
   })
 
-const embedded = (options: ConnectOptions): Effect.Effect<Connection, CliFailure, Scope.Scope> =>
+const embedded = (
+  capsolver: ProviderChoice.ProviderChoice,
+  options: ConnectOptions,
+): Effect.Effect<Connection, CliFailure, Scope.Scope> =>
   Effect.gen(function* () {
     const timeScale = options.embeddedTimeScale ?? EMBEDDED_TIME_SCALE
     const server = yield* Effect.acquireRelease(
@@ -75,15 +83,19 @@ const embedded = (options: ConnectOptions): Effect.Effect<Connection, CliFailure
     // Poll at CapSolver's advised cadence in provider time, so query counts look like real ones.
     const policy = Policy.fixed(POLL_INTERVAL_MS / timeScale, FIRST_POLL_MS / timeScale)
     const client = yield* Effect.acquireRelease(
-      makeClient({ apiKey: EMBEDDED_KEY, baseUrl: server.url, policy, proxy: false }),
+      makeClient(capsolver, { apiKey: EMBEDDED_KEY, baseUrl: server.url, policy, proxy: false }),
       close,
     )
     return {
       client,
       baseUrl: server.url,
+      provider: capsolver,
+      charged: false,
       embedded: true,
+      keyVariable: capsolver.apiKeyVariable,
+      protocolName: CapSolver.name,
       endpointLabel: "the embedded emulator",
-      banner: `No CAPSOLVER_API_KEY set: solving on the embedded emulator at ${server.url} (${timeScale}x time, no money spent).`,
+      banner: `No ${capsolver.apiKeyVariable} set: solving on the embedded emulator at ${server.url} (${timeScale}x time, no money spent).`,
     }
   })
 
@@ -96,43 +108,95 @@ const isHttpUrl = (text: string): boolean => {
   }
 }
 
-/** Connects as the shared flags say. The key is registered with `Output` so it can never be printed. */
+/** A setting from the environment (through Effect's ConfigProvider), `undefined` when unset or blank. */
+const fromEnvironment = (name: string): Effect.Effect<string | undefined, CliFailure> =>
+  Config.option(Config.String(name)).pipe(
+    Effect.map((value) => {
+      const text = Option.getOrUndefined(value)
+      return text === undefined || text.trim() === "" ? undefined : text
+    }),
+    Effect.mapError(
+      () =>
+        new CliFailure({
+          exitCode: ExitCode.Usage,
+          what: `${name} could not be read`,
+          todo: `unset ${name} or give it a plain value`,
+        }),
+    ),
+  )
+
+/**
+ * Connects as the shared flags say. The key and the endpoint come from the flags, else from the chosen
+ * provider's own variables (never another provider's). The key is registered with `Output` so it can never
+ * be printed.
+ */
 export const connect = (
   flags: SharedFlags,
   options: ConnectOptions = {},
 ): Effect.Effect<Connection, CliFailure, Scope.Scope | Output> =>
   Effect.gen(function* () {
     const output = yield* Output
-    const key = Option.getOrUndefined(flags.apiKey)
+    const choice = ProviderChoice.choose(flags.provider)
+    const keyFlag = Option.getOrUndefined(flags.apiKey)
+    const keyFromFlag = keyFlag === undefined ? undefined : Redacted.value(keyFlag)
+    const keyFromEnv = yield* fromEnvironment(choice.apiKeyVariable)
+    if (keyFromEnv !== undefined) yield* output.addSecret(keyFromEnv)
     const baseUrlFlag = Option.getOrUndefined(flags.baseUrl)
-    if (key === undefined || Redacted.value(key).trim() === "") {
-      if (baseUrlFlag !== undefined) {
+    const baseUrlSetting =
+      baseUrlFlag === undefined
+        ? yield* fromEnvironment(choice.baseUrlVariable).pipe(
+            Effect.map((url) => (url === undefined ? undefined : { url, from: choice.baseUrlVariable })),
+          )
+        : { url: baseUrlFlag, from: "--base-url" }
+    const key =
+      keyFromFlag !== undefined && keyFromFlag.trim() !== ""
+        ? { apiKey: keyFromFlag, from: "--api-key" }
+        : keyFromEnv === undefined
+          ? undefined
+          : { apiKey: keyFromEnv, from: choice.apiKeyVariable }
+    if (key === undefined) {
+      if (!choice.hasEmbeddedEmulator) {
         return yield* new CliFailure({
           exitCode: ExitCode.Account,
-          what: `--base-url ${baseUrlFlag} was given without an API key`,
-          todo: "pass --api-key or set CAPSOLVER_API_KEY (leave both out to use the embedded emulator)",
+          what: `no API key for ${choice.provider.name} (--provider ${choice.name})`,
+          todo: `set ${choice.apiKeyVariable} or pass --api-key (the embedded emulator speaks CapSolver's protocol only)`,
         })
       }
-      return yield* embedded(options)
+      if (baseUrlSetting !== undefined) {
+        return yield* new CliFailure({
+          exitCode: ExitCode.Account,
+          what: `${baseUrlSetting.from} ${baseUrlSetting.url} was given without an API key`,
+          todo: `pass --api-key or set ${choice.apiKeyVariable} (leave both out to use the embedded emulator)`,
+        })
+      }
+      return yield* embedded(choice, options)
     }
-    const apiKey = Redacted.value(key)
-    yield* output.addSecret(apiKey)
-    const baseUrl = (baseUrlFlag ?? CAPSOLVER_URL).replace(/\/+$/, "")
+    yield* output.addSecret(key.apiKey)
+    const providersOwnUrl = choice.provider.baseUrl.replace(/\/+$/, "")
+    const baseUrl = (baseUrlSetting?.url ?? providersOwnUrl).replace(/\/+$/, "")
     if (!isHttpUrl(baseUrl)) {
       return yield* new CliFailure({
         exitCode: ExitCode.Usage,
-        what: `--base-url ${baseUrl} is not an http(s) URL`,
-        todo: "pass a URL such as https://api.capsolver.com",
+        what: `${baseUrlSetting?.from ?? "--base-url"} ${baseUrl} is not an http(s) URL`,
+        todo: `pass a URL such as ${providersOwnUrl}`,
       })
     }
-    const client = yield* Effect.acquireRelease(makeClient({ apiKey, baseUrl }), close)
-    const source = process.env.CAPSOLVER_API_KEY === apiKey ? "CAPSOLVER_API_KEY" : "--api-key"
-    const host = new URL(baseUrl).host
+    const client = yield* Effect.acquireRelease(makeClient(choice, { apiKey: key.apiKey, baseUrl }), close)
+    // The provider's public endpoints, the documented alternates (api-stable.capsolver.com) included.
+    const charged = [providersOwnUrl, ...choice.provider.alternateBaseUrls]
+      .map((url) => url.replace(/\/+$/, ""))
+      .includes(baseUrl)
+    // CapSolver's banner stays as it always was; another provider is named, since its protocol differs.
+    const speaking = choice.hasEmbeddedEmulator ? "" : ` (${choice.provider.name}'s API)`
     return {
       client,
       baseUrl,
+      provider: choice,
+      charged,
       embedded: false,
-      endpointLabel: host,
-      banner: `Solving on ${baseUrl} with the key from ${source}${baseUrl === CAPSOLVER_URL ? " (solved tasks are charged)" : ""}.`,
+      endpointLabel: new URL(baseUrl).host,
+      keyVariable: choice.apiKeyVariable,
+      protocolName: choice.provider.name,
+      banner: `Solving on ${baseUrl}${speaking} with the key from ${key.from}${charged ? " (solved tasks are charged)" : ""}.`,
     }
   })

@@ -16,11 +16,17 @@ export interface Diagnosis {
   readonly reason: string
 }
 
-/** The context a diagnosis may mention: which endpoint the app talked to. */
+/** The context a diagnosis may mention: which endpoint the app talked to, and as which provider. */
 export interface DiagnosisContext {
   readonly endpointLabel: string
   readonly embedded: boolean
+  /** The variable the key comes from when --api-key is not given (default `CAPSOLVER_API_KEY`). */
+  readonly keyVariable?: string | undefined
+  /** Whose protocol the client speaks (default CapSolver's). */
+  readonly protocolName?: string | undefined
 }
+
+const keyVariableOf = (context: DiagnosisContext): string => context.keyVariable ?? "CAPSOLVER_API_KEY"
 
 type Fields = Record<string, unknown> & { readonly _tag?: unknown; readonly message?: unknown }
 
@@ -41,7 +47,7 @@ const apiError = (fields: Fields, context: DiagnosisContext): Diagnosis => {
         exitCode: ExitCode.Account,
         reason,
         what: `${context.endpointLabel} rejected the API key (${code})`,
-        todo: "check CAPSOLVER_API_KEY or --api-key (and --base-url if you use another provider)",
+        todo: `check ${keyVariableOf(context)} or --api-key (and --provider / --base-url if you use another provider)`,
       }
     case "Balance":
       return {
@@ -130,8 +136,8 @@ export const diagnose = (error: unknown, context: DiagnosisContext): Diagnosis =
       return {
         exitCode: ExitCode.Provider,
         reason: "Decode",
-        what: `${context.endpointLabel} answered something that is not the CapSolver protocol (${text(fields.issue)})${task}`,
-        todo: "check that --base-url points at a CapSolver-compatible API",
+        what: `${context.endpointLabel} answered something that is not the ${context.protocolName ?? "CapSolver"} protocol (${text(fields.issue)})${task}`,
+        todo: `check that --base-url points at an API compatible with ${context.protocolName ?? "CapSolver"} (and --provider)`,
       }
     case "InvalidTaskError": {
       const field = text(fields.field)
@@ -186,7 +192,7 @@ export const diagnose = (error: unknown, context: DiagnosisContext): Diagnosis =
         exitCode: ExitCode.Account,
         reason: "Configuration",
         what: text(fields.message) || "the client could not be configured",
-        todo: "check --api-key / CAPSOLVER_API_KEY and --base-url",
+        todo: `check --api-key / ${keyVariableOf(context)} and --base-url`,
       }
     default: {
       const message = error instanceof Error ? error.message : String(error)

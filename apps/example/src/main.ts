@@ -17,6 +17,7 @@ import { diagnose, errorLine } from "./Diagnosis.ts"
 import { ExitCode } from "./ExitCode.ts"
 import { makeOutput, Output } from "./Output.ts"
 import * as Presenter from "./Presenter.ts"
+import * as ProviderChoice from "./ProviderChoice.ts"
 
 const version = (): string => {
   try {
@@ -29,11 +30,16 @@ const version = (): string => {
   }
 }
 
-/** Secrets known before parsing (so even a usage error cannot echo them): the env key and --api-key's value. */
+/**
+ * Secrets known before parsing (so even a usage error cannot echo them): every provider's key variable,
+ * whichever provider this run uses, and --api-key's value.
+ */
 const secretsIn = (args: ReadonlyArray<string>): Array<string> => {
   const secrets: Array<string> = []
-  const fromEnv = process.env.CAPSOLVER_API_KEY
-  if (fromEnv !== undefined && fromEnv.trim() !== "") secrets.push(fromEnv)
+  for (const variable of ProviderChoice.allApiKeyVariables()) {
+    const fromEnv = process.env[variable]
+    if (fromEnv !== undefined && fromEnv.trim() !== "") secrets.push(fromEnv)
+  }
   args.forEach((arg, index) => {
     if (arg === "--api-key" && args[index + 1] !== undefined) secrets.push(args[index + 1] as string)
     if (arg.startsWith("--api-key=")) secrets.push(arg.slice("--api-key=".length))

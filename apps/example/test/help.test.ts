@@ -20,6 +20,17 @@ describe("--help", () => {
     }
   })
 
+  it("shows --provider and its choices on the commands that talk to a provider", async () => {
+    const results = await Promise.all(
+      ["solve", "batch", "balance"].map((command) => run([command, "--help"])),
+    )
+    for (const result of results) {
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/--provider .*\(choices: capsolver, 2captcha, anticaptcha, capmonster\)/)
+      expect(result.stdout).toContain("SOLVEKIT_PROVIDER")
+    }
+  })
+
   it("answers an unknown flag with one error line and exit code 2", async () => {
     const result = await run(["solve", "--bogus"])
     expect(result.code).toBe(2)

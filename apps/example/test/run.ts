@@ -1,6 +1,6 @@
 /**
- * Runs the built app (`dist/main.js`) as a child process with a clean environment: no CAPSOLVER_* variable
- * unless the test sets one, no proxy variables, no colour forcing.
+ * Runs the built app (`dist/main.js`) as a child process with a clean environment: no provider variable
+ * (CAPSOLVER_*, ANTICAPTCHA_*, ...) or SOLVEKIT_* unless the test sets one, no proxy variables, no colour forcing.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -27,7 +27,11 @@ export interface Running {
 export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(CAPSOLVER_|SOLVEKIT_|https?_proxy$|HTTPS?_PROXY$|NO_PROXY$|no_proxy$|FORCE_COLOR$)/.test(name))
+    if (
+      /^(CAPSOLVER_|TWOCAPTCHA_|ANTICAPTCHA_|CAPMONSTER_|SOLVEKIT_|https?_proxy$|HTTPS?_PROXY$|NO_PROXY$|no_proxy$|FORCE_COLOR$)/.test(
+        name,
+      )
+    )
       continue
     env[name] = value
   }

@@ -8,11 +8,12 @@ import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import { Board } from "../Board.ts"
 import { CliFailure } from "../CliFailure.ts"
-import { CAPSOLVER_URL, connect, DEMO_TIME_SCALE } from "../Connection.ts"
+import { connect, DEMO_TIME_SCALE } from "../Connection.ts"
 import { diagnose, errorLine } from "../Diagnosis.ts"
 import { ExitCode } from "../ExitCode.ts"
 import { Output } from "../Output.ts"
 import { withProgress } from "../Progress.ts"
+import * as ProviderChoice from "../ProviderChoice.ts"
 import { preview, solve, taskIdOf } from "../Solving.ts"
 import { renderSummary, summarize } from "../Summary.ts"
 import { demoTasks } from "./DemoTasks.ts"
@@ -27,12 +28,22 @@ export const defaults: DemoOptions = { timeScale: DEMO_TIME_SCALE }
 export const run = (shared: Root.SharedFlags, options: DemoOptions) =>
   Effect.gen(function* () {
     const output = yield* Output
+    const provider = ProviderChoice.choose(shared.provider)
+    if (!provider.hasEmbeddedEmulator) {
+      // The demo's tasks, magic values and expectations are written for the CapSolver emulator; another
+      // provider's dialect (renamed types, its own error codes) would make it fail for reasons of its own.
+      return yield* new CliFailure({
+        exitCode: ExitCode.Account,
+        what: `the demo runs on the CapSolver emulator only, not with --provider ${provider.name}`,
+        todo: `run it with --provider capsolver (or without --provider / ${ProviderChoice.PROVIDER_ENV}); use solve, batch or balance with ${provider.name}`,
+      })
+    }
     const connection = yield* connect(shared, { embeddedTimeScale: options.timeScale })
-    if (!connection.embedded && connection.baseUrl === CAPSOLVER_URL) {
+    if (connection.charged) {
       return yield* new CliFailure({
         exitCode: ExitCode.Account,
         what: "the demo's tasks are made up, and CapSolver would charge for every one it solves",
-        todo: "unset CAPSOLVER_API_KEY to run it on the embedded emulator, or point --base-url at `solvekit-example emulator`",
+        todo: `unset ${provider.apiKeyVariable} to run it on the embedded emulator, or point --base-url at \`solvekit-example emulator\``,
       })
     }
     yield* output.out(connection.banner)
