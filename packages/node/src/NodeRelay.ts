@@ -1,12 +1,15 @@
 /**
  * The relay: how a browser app uses a paid API key without ever seeing it.
  *
- * The browser sends CapSolver-shaped requests *without* `clientKey` to `<relay>/createTask`,
- * `<relay>/getTaskResult` (and `feedbackTask`, `getToken`). The relay, running on your server:
+ * The browser sends requests in the provider's dialect *without* `clientKey` to `<relay>/createTask`,
+ * `<relay>/getTaskResult` (and `feedbackTask`, `getToken` where the provider has them). The relay speaks to one
+ * provider, `options.provider` (CapSolver by default); the browser client should be given the same `provider`
+ * so it sends that provider's task type names, task fields and task ids. The relay, running on your server:
  *
  * 1. refuses a request that carries a `clientKey` (a key in a browser is already leaked: 400);
  * 2. checks the task type, and optionally its `websiteURL`, against your allow-lists *before* anything is
- *    sent upstream (403, `ERROR_RELAY_TASK_NOT_ALLOWED` / `ERROR_RELAY_WEBSITE_NOT_ALLOWED`);
+ *    sent upstream (403, `ERROR_RELAY_TASK_NOT_ALLOWED` / `ERROR_RELAY_WEBSITE_NOT_ALLOWED`); the lists name
+ *    types as the catalogue does, and the provider's name for an allowed type is allowed too;
  * 3. limits tasks per client per minute (and, optionally, overall, in flight per client, and requests per
  *    client): 429 `ERROR_RATE_LIMIT` with `Retry-After`;
  * 4. injects the key server-side and forwards; answers `getTaskResult` / `feedbackTask` only for task ids it
@@ -17,6 +20,8 @@
  * It is a web-standard handler, `(request: Request) => Promise<Response>`, so it mounts in Hono, Deno-style
  * servers and anything with `Request`/`Response`; `toNodeHandler` (NodeHandler.ts) adapts it to `node:http`
  * and Express.
+ * An endpoint the provider does not have (getToken, feedbackTask outside CapSolver) is refused without contacting
+ * it (404, `ERROR_RELAY_ENDPOINT_NOT_SUPPORTED`).
  * Every refusal is a CapSolver-shaped body (`{ errorId: 1, errorCode, errorDescription }`), so solvekit's
  * browser client surfaces it as an `ApiError` with that `errorCode`, except a createTask / getToken whose
  * answer was lost or too large: that is a 502 with a plain-text body, which the client reports as
@@ -24,7 +29,7 @@
  *
  * @since 0.1.0
  */
-import { type ClientOptions, KyTransport } from "@solvekit/core"
+import { CapSolver, type ClientOptions, KyTransport, type Provider } from "@solvekit/core"
 import * as Redacted from "effect/Redacted"
 import * as NodeConfig from "./NodeConfig.ts"
 import type { ConnectionInfo } from "./NodeHandler.ts"
@@ -68,17 +73,28 @@ export type RelayEvent =
     }
 
 export interface RelayOptions {
-  /** The API key. Default: `CAPSOLVER_API_KEY` from the environment. */
+  /**
+   * The provider the relay forwards to: `CapSolver` (default), `TwoCaptcha`, `AntiCaptcha`, `CapMonsterCloud`
+   * or your own. It decides the default base URL, the environment variables read (`<envPrefix>_API_KEY`, ...:
+   * never another provider's), the endpoint paths, and which endpoints exist (the others have no `getToken`
+   * and no `feedbackTask`: the relay refuses those without contacting the provider). Give the browser client
+   * the same `provider`, so it sends this provider's type names, task fields and task ids.
+   */
+  readonly provider?: Provider.Provider | undefined
+  /** The API key. Default: the provider's `<envPrefix>_API_KEY` from the environment (`CAPSOLVER_API_KEY`). */
   readonly apiKey?: string | Redacted.Redacted<string> | undefined
-  /** The upstream API. Default: `CAPSOLVER_BASE_URL` from the environment, else CapSolver's. */
+  /** The upstream API. Default: the provider's `<envPrefix>_BASE_URL` from the environment, else its own URL. */
   readonly baseUrl?: string | undefined
   /** Outbound proxy for the relay's upstream requests (same rules as the client's `proxy` option). */
   readonly proxy?: NodeConfig.ProxyOption | undefined
-  /** Sent as `appId` with every createTask / getToken. Default: `CAPSOLVER_APP_ID` if set. */
+  /** Sent as `appId` with every createTask / getToken. Default: the provider's `<envPrefix>_APP_ID` if set. */
   readonly appId?: string | undefined
   /**
    * Task types browsers may use: type names or task definitions (`[ReCaptchaV2TaskProxyLess, "ImageToTextTask"]`).
-   * Compared case-insensitively. Required: a relay that forwards anything is a free solver for the internet.
+   * Compared case-insensitively. Write them as the catalogue names them (CapSolver's names): a task sent under
+   * the provider's own name for an allowed type (`provider.taskTypeName`, e.g. Anti-Captcha's
+   * `TurnstileTaskProxyless` for `AntiTurnstileTaskProxyLess`) is allowed too, and nothing else is.
+   * Required: a relay that forwards anything is a free solver for the internet.
    */
   readonly allowTaskTypes: ReadonlyArray<string | { readonly type: string }>
   /**
@@ -86,7 +102,10 @@ export interface RelayOptions {
    * unless its type is listed in `tasksWithoutWebsite` (recognition tasks such as `ImageToTextTask` have no page).
    */
   readonly allowWebsiteUrls?: ReadonlyArray<WebsiteRule> | undefined
-  /** Task types exempt from `allowWebsiteUrls` when they carry no `websiteURL`. Default: none. */
+  /**
+   * Task types exempt from `allowWebsiteUrls` when they carry no `websiteURL`, named like `allowTaskTypes` (the
+   * provider's name for a listed type counts too). Default: none.
+   */
   readonly tasksWithoutWebsite?: ReadonlyArray<string | { readonly type: string }> | undefined
   readonly limits?: RelayLimits | undefined
   /**
@@ -131,8 +150,9 @@ const DEFAULT_MAX_UPSTREAM_BODY_BYTES = 1024 * 1024
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000
 const GET_TOKEN_TIMEOUT_MS = 150_000
 const MINUTE_MS = 60_000
-// CapSolver keeps results for 5 minutes; ownership is kept a little longer so late polls get the provider's answer.
-const OWNERSHIP_TTL_MS = 6 * MINUTE_MS
+// Ownership outlives the provider's result window (CapSolver: 5 minutes) by a minute, so late polls get the
+// provider's own answer.
+const OWNERSHIP_GRACE_MS = MINUTE_MS
 const MAX_TRACKED_TASKS = 100_000
 
 const endpoints: ReadonlySet<string> = new Set<RelayEndpoint>([
@@ -206,7 +226,22 @@ const readCapped = async (response: Response, maxBytes: number): Promise<string>
 }
 
 const typeName = (entry: string | { readonly type: string }): string =>
-  (typeof entry === "string" ? entry : entry.type).toLowerCase()
+  typeof entry === "string" ? entry : entry.type
+
+/**
+ * The lower-cased wire names an allow-list admits for this provider: each listed type as written, and the
+ * provider's name for it (a listed name that is not canonical maps to itself, so nothing else is added).
+ */
+const wireTypeNames = (
+  entries: ReadonlyArray<string | { readonly type: string }>,
+  provider: Provider.Provider,
+): ReadonlySet<string> =>
+  new Set(
+    entries.flatMap((entry) => {
+      const canonical = typeName(entry)
+      return [canonical.toLowerCase(), provider.taskTypeName(canonical).toLowerCase()]
+    }),
+  )
 
 /** Compiles website rules into one predicate over a URL string. */
 const websiteMatcher = (rules: ReadonlyArray<WebsiteRule>): ((url: string) => boolean) => {
@@ -290,8 +325,8 @@ const json = (status: number, body: unknown, headers: Record<string, string>): R
   })
 
 /**
- * Creates a relay. Throws `ConfigurationError` when there is no key (option or `CAPSOLVER_API_KEY`) or a
- * setting is malformed.
+ * Creates a relay. Throws `ConfigurationError` when there is no key (option or the provider's variable, e.g.
+ * `CAPSOLVER_API_KEY`, `ANTICAPTCHA_API_KEY`) or a setting is malformed.
  *
  * @example
  * const relay = createRelay({
@@ -301,9 +336,15 @@ const json = (status: number, body: unknown, headers: Record<string, string>): R
  *   limits: { tasksPerClientPerMinute: 5 },
  * })
  * http.createServer(toNodeHandler(relay.handle)).listen(8080)
+ *
+ * @example
+ * // Anti-Captcha: key from ANTICAPTCHA_API_KEY; browsers use createClient({ relayUrl, provider: AntiCaptcha })
+ * const relay = createRelay({ provider: AntiCaptcha, allowTaskTypes: [AntiTurnstileTaskProxyLess] })
  */
 export const createRelay = (options: RelayOptions): Relay => {
+  const provider = options.provider ?? CapSolver
   const clientOptions: ClientOptions & NodeConfig.NodeConnectionOptions = {
+    provider,
     apiKey: options.apiKey,
     baseUrl: options.baseUrl,
     appId: options.appId,
@@ -317,10 +358,11 @@ export const createRelay = (options: RelayOptions): Relay => {
   const dispatcher = NodeHttp.makeDispatcher({ proxy: resolved.proxy })
   const upstreamFetch = NodeHttp.makeFetch(dispatcher)
 
-  const allowedTypes = new Set(options.allowTaskTypes.map(typeName))
+  const ownershipTtlMs = provider.limits.resultWindowMs + OWNERSHIP_GRACE_MS
+  const allowedTypes = wireTypeNames(options.allowTaskTypes, provider)
   const websiteAllowed =
     options.allowWebsiteUrls === undefined ? undefined : websiteMatcher(options.allowWebsiteUrls)
-  const websiteExempt = new Set((options.tasksWithoutWebsite ?? []).map(typeName))
+  const websiteExempt = wireTypeNames(options.tasksWithoutWebsite ?? [], provider)
   const now = options.now ?? Date.now
   const limits = options.limits ?? {}
   const perClientTasks = new RollingWindow(
@@ -486,11 +528,11 @@ export const createRelay = (options: RelayOptions): Relay => {
     clientId: string,
     at: number,
   ): { readonly taskId: string } | Refusal => {
-    const raw = body.taskId
-    if ((typeof raw !== "string" || raw === "") && typeof raw !== "number") {
+    // Other providers' ids are numbers: tracked as their string form, forwarded as the browser sent them.
+    const taskId = polledTaskId(body.taskId)
+    if (taskId === undefined || taskId === "") {
       return refusal(400, "ERROR_RELAY_BAD_REQUEST", "The request needs a taskId.")
     }
-    const taskId = String(raw)
     const task = owned.get(taskId)
     // Unknown, expired and other clients' tasks get the same answer: nothing leaks about other tasks.
     if (task === undefined || task.clientId !== clientId || task.expiresAt <= at) {
@@ -502,6 +544,7 @@ export const createRelay = (options: RelayOptions): Relay => {
   /** Sends one request upstream; returns the answer text and status, or a refusal describing the failure. */
   const forward = async (
     endpoint: RelayEndpoint,
+    path: string,
     payload: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<
@@ -510,7 +553,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     const timeout =
       endpoint === "getToken" ? Math.max(upstreamTimeoutMs, GET_TOKEN_TIMEOUT_MS) : upstreamTimeoutMs
     try {
-      const response = await upstreamFetch(`${baseUrl}/${endpoint}`, {
+      const response = await upstreamFetch(`${baseUrl}/${path}`, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ clientKey: keyText, ...payload }),
@@ -605,6 +648,17 @@ export const createRelay = (options: RelayOptions): Relay => {
           refusal(404, "ERROR_RELAY_ENDPOINT_NOT_ALLOWED", `The relay does not forward ${endpoint || "/"}.`),
         )
       }
+      const path = provider.endpoints[endpoint as RelayEndpoint]
+      if (path === undefined) {
+        // Checked before anything else about the request: the provider has no such call, so nothing is sent.
+        return refuse(
+          refusal(
+            404,
+            "ERROR_RELAY_ENDPOINT_NOT_SUPPORTED",
+            `${provider.name} has no ${endpoint} endpoint; this relay does not forward it.`,
+          ),
+        )
+      }
       if (request.method !== "POST") {
         return refuse(refusal(405, "ERROR_RELAY_BAD_REQUEST", "Use POST."), undefined)
       }
@@ -650,18 +704,18 @@ export const createRelay = (options: RelayOptions): Relay => {
           relayed === "feedbackTask" ? { taskId: body.taskId, result: body.result } : { taskId: body.taskId }
       }
 
-      const answer = await forward(relayed, payload, request.signal)
+      const answer = await forward(relayed, path, payload, request.signal)
       if (answer instanceof Refusal) return refuse(answer, taskType)
 
       const parsed = parseAnswer(answer.text)
       const taskId = parsed?.taskId
       if (relayed === "createTask" && parsed !== undefined && parsed.errorId === 0 && taskId !== undefined) {
         const unfinished = parsed.status !== "ready"
-        owned.set(taskId, { clientId, expiresAt: at + OWNERSHIP_TTL_MS, pending: unfinished })
+        owned.set(taskId, { clientId, expiresAt: at + ownershipTtlMs, pending: unfinished })
         if (unfinished) pending.set(clientId, pendingOf(clientId) + 1)
       }
       if (relayed === "getTaskResult" && parsed !== undefined) {
-        const task = owned.get(String(body.taskId))
+        const task = owned.get(polledTaskId(body.taskId) ?? "")
         if (
           task !== undefined &&
           (parsed.errorId !== 0 || parsed.status === "ready" || parsed.status === "failed")
@@ -674,8 +728,7 @@ export const createRelay = (options: RelayOptions): Relay => {
         endpoint: relayed,
         clientId,
         taskType,
-        taskId:
-          taskId === undefined ? (typeof body.taskId === "string" ? body.taskId : undefined) : scrub(taskId),
+        taskId: taskId === undefined ? polledTaskId(body.taskId) : scrub(taskId),
         status: answer.status,
         // The provider's words: an errorCode may echo the request, key included.
         errorCode:
@@ -699,6 +752,10 @@ export const createRelay = (options: RelayOptions): Relay => {
   const close = () => NodeHttp.closeDispatcher(dispatcher)
   return { handle, close, [Symbol.asyncDispose]: close }
 }
+
+/** The task id a poll or feedback names, as the string the relay tracks it by (numeric ids included). */
+const polledTaskId = (raw: unknown): string | undefined =>
+  typeof raw === "string" ? raw : typeof raw === "number" ? String(raw) : undefined
 
 const taskTypeOf = (body: Record<string, unknown>): string | undefined =>
   isObject(body.task) && typeof body.task.type === "string" ? body.task.type : undefined
