@@ -21,6 +21,8 @@ export interface MemoryResult {
   readonly tasks: number
   readonly sdk: InFlightFigures
   readonly raw: InFlightFigures
+  /** One Effect fiber per task (createTask, then a sleep), run from a Promise: the floor of an Effect client. */
+  readonly effect: InFlightFigures
 }
 
 const perTask = (count: number, run: { before: Snapshot; during: Snapshot }): InFlightFigures => ({
@@ -38,7 +40,7 @@ export const runMemory = async (tasks = 10_000): Promise<MemoryResult> => {
     taskTimeoutSeconds: 600,
   })
   try {
-    const run = (mode: "sdk" | "raw") =>
+    const run = (mode: "sdk" | "raw" | "effect") =>
       runChild<{ before: Snapshot; during: Snapshot }>(
         "MemoryProbe.js",
         [emulator.url, String(tasks), mode],
@@ -48,7 +50,8 @@ export const runMemory = async (tasks = 10_000): Promise<MemoryResult> => {
       )
     const sdk = perTask(tasks, await run("sdk"))
     const raw = perTask(tasks, await run("raw"))
-    return { tasks, sdk, raw }
+    const effect = perTask(tasks, await run("effect"))
+    return { tasks, sdk, raw, effect }
   } finally {
     await emulator.stop()
   }

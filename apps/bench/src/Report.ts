@@ -345,12 +345,15 @@ const memorySection = (memory: MemoryResult): string => `## 3. Memory
 ${memory.tasks} solves in flight at once (created, waiting for their first query), each client measured in a
 fresh process with \`--expose-gc\` after full collections, against an emulator in another process. SDK:
 \`@solvekit/node\` Promise client, one \`solve\` per task with an \`AbortSignal\`. Raw: the hand-written loop's
-equivalent (a pending async function, a timer and an abort listener per task).
+equivalent (a pending async function, a timer and an abort listener per task). Effect floor: what any client
+built on Effect pays, one fiber per task run from a Promise (\`ManagedRuntime.runPromise\` with an
+\`AbortSignal\`) that fetches createTask and then waits on \`Effect.sleep\`, with no lifecycle, limits, spans
+or events.
 
 ${table(
   ["client", "heap before", "heap during", "heap per task", "RSS before", "RSS during", "RSS per task"],
-  [memory.sdk, memory.raw].map((m, i) => [
-    i === 0 ? "SDK" : "raw loop",
+  [memory.sdk, memory.raw, memory.effect].map((m, i) => [
+    ["SDK", "raw loop", "Effect floor"][i] ?? "",
     kb(m.before.heapUsed),
     kb(m.during.heapUsed),
     `${Math.round(m.heapBytesPerTask)} B`,
@@ -361,8 +364,11 @@ ${table(
 )}
 
 Reading: ${Math.round(memory.sdk.heapBytesPerTask)} heap bytes per in-flight solve (target < 4096),
-${f1(memory.sdk.heapBytesPerTask / memory.raw.heapBytesPerTask)}x the raw loop's. RSS moves in allocator-sized
-steps and is the noisier of the two.
+${f1(memory.sdk.heapBytesPerTask / memory.raw.heapBytesPerTask)}x the raw loop's. The Effect floor is ${Math.round(memory.effect.heapBytesPerTask)} bytes; the
+difference, ${Math.round(memory.sdk.heapBytesPerTask - memory.effect.heapBytesPerTask)} bytes, is the lifecycle's frames and closures (call frame, limits, policy,
+events, the solve's span) spread over some thirty small objects while the task waits. Under 4 KB needs
+waiting tasks held as records in a per-client poll scheduler rather than as suspended fibers, a redesign of
+the lifecycle. RSS moves in allocator-sized steps and is the noisier of the two.
 `
 
 const bundleSection = (bundle: BundleFigures): string => `## 4. Bundle size

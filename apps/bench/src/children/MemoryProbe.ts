@@ -2,15 +2,23 @@
  * Child process (run with --expose-gc): heap and RSS with N solves in flight at once, through the SDK's
  * Promise client and, for comparison, through a minimal hand-written loop holding the same N tasks.
  *
- * argv: <emulator url> <tasks> <sdk|raw>. Writes one JSON line `{ before, during }` to stdout. Each mode runs in
+ * A third mode, `effect`, is the floor any client built on Effect pays: one fiber per task, run from a Promise
+ * (`ManagedRuntime.runPromise` with an `AbortSignal`), that fetches createTask and then waits on `Effect.sleep`;
+ * no lifecycle, limits, spans or events.
+ *
+ * argv: <emulator url> <tasks> <sdk|raw|effect>. Writes one JSON line `{ before, during }` to stdout. Each mode runs in
  * its own process so that neither inherits the other's heap or resident pages.
  */
 import { defaultKey } from "@solvekit/emulator"
 import { createClient, Policy, ReCaptchaV2TaskProxyLess } from "@solvekit/node"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Semaphore from "effect/Semaphore"
 
 const [url, countArg, mode] = process.argv.slice(2)
-if (url === undefined || (mode !== "sdk" && mode !== "raw")) {
-  throw new Error("usage: MemoryProbe <emulator url> <tasks> <sdk|raw>")
+if (url === undefined || (mode !== "sdk" && mode !== "raw" && mode !== "effect")) {
+  throw new Error("usage: MemoryProbe <emulator url> <tasks> <sdk|raw|effect>")
 }
 const count = Number(countArg ?? 10_000)
 const gc = (globalThis as { gc?: () => void }).gc
@@ -155,5 +163,59 @@ const measureRaw = async () => {
   return { before, during }
 }
 
-const figures = mode === "sdk" ? await measureSdk() : await measureRaw()
+const measureEffectFloor = async () => {
+  const runtime = ManagedRuntime.make(Layer.empty)
+  const createTask = (task: Record<string, unknown>) =>
+    Effect.tryPromise(async (signal): Promise<Record<string, unknown>> => {
+      const response = await fetch(`${url}/createTask`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ clientKey: defaultKey, task }),
+        signal,
+      })
+      return (await response.json()) as Record<string, unknown>
+    })
+  let created = 0
+  let allCreated: () => void = () => {}
+  const createdAll = new Promise<void>((resolve) => {
+    allCreated = resolve
+  })
+  // At most 64 createTask requests at once, like the SDK run.
+  const permits = Semaphore.makeUnsafe(64)
+  const solveOne = (i: number) =>
+    Effect.gen(function* () {
+      const task = {
+        type: "ReCaptchaV2TaskProxyLess",
+        websiteURL: `https://floor.example/${i}`,
+        websiteKey: SLOW,
+      }
+      const answer = yield* permits.withPermit(createTask(task))
+      if (++created === count) allCreated()
+      yield* Effect.sleep("200 seconds")
+      return answer.taskId
+    })
+  for (let i = 0; i < 20; i++) {
+    await runtime.runPromise(
+      createTask({
+        type: "ReCaptchaV2TaskProxyLess",
+        websiteURL: `https://warm.example/${i}`,
+        websiteKey: "emulator-instant",
+      }),
+    )
+  }
+  const before = await settle()
+  const controller = new AbortController()
+  const solves = Array.from({ length: count }, (_, i) =>
+    runtime.runPromise(solveOne(i), { signal: controller.signal }).catch(() => undefined),
+  )
+  await createdAll
+  const during = await settle()
+  controller.abort()
+  await Promise.all(solves)
+  await runtime.dispose()
+  return { before, during }
+}
+
+const figures =
+  mode === "sdk" ? await measureSdk() : mode === "raw" ? await measureRaw() : await measureEffectFloor()
 process.stdout.write(`${JSON.stringify(figures)}\n`)
