@@ -364,7 +364,7 @@ ${table(
 )}
 
 Reading: ${Math.round(memory.sdk.heapBytesPerTask)} heap bytes per in-flight solve (target < 4096),
-${f1(memory.sdk.heapBytesPerTask / memory.raw.heapBytesPerTask)}x the raw loop's. The Effect floor is ${Math.round(memory.effect.heapBytesPerTask)} bytes; the
+${f1(memory.sdk.heapBytesPerTask / memory.raw.heapBytesPerTask)}x the raw loop's. The Effect floor is ${Math.round(memory.effect.heapBytesPerTask)} bytes${memory.effect.heapBytesPerTask >= 4096 ? ", already over the target with no SDK code" : ""}; the
 difference, ${Math.round(memory.sdk.heapBytesPerTask - memory.effect.heapBytesPerTask)} bytes, is the lifecycle's frames and closures (call frame, limits, policy,
 events, the solve's span) spread over some thirty small objects while the task waits. Under 4 KB needs
 waiting tasks held as records in a per-client poll scheduler rather than as suspended fibers, a redesign of
