@@ -4,7 +4,7 @@ import { BUDGET_GZIP_BYTES, ENTRY_SOURCE, TARGET_GZIP_BYTES, USED_TASK_TYPE } fr
 import type { ColdStartResult } from "./ColdStart.ts"
 import type { Machine } from "./Machine.ts"
 import type { MemoryResult } from "./Memory.ts"
-import type { OverheadResult } from "./Overhead.ts"
+import type { LoopFigures, OverheadResult } from "./Overhead.ts"
 import type { PolicyUnderTest } from "./Policies.ts"
 import type { GuaranteeCheck, PhaseFigures, PollingRun, PollingSettings, Workload } from "./Polling.ts"
 import { mean } from "./Stats.ts"
@@ -100,43 +100,32 @@ ${results.policies.map((p) => `- **${p.label}**: ${p.description}`).join("\n")}
 `)
   for (const workload of results.workloads) {
     const base = runOf(results, results.baseline, workload, firstSeed)
+    // One table per phase: every policy's row next to the baseline's, in the same seeded run.
+    const phaseTable = (phase: "warm" | "cold") =>
+      table(
+        [
+          "policy",
+          "mean delay (s)",
+          "p95 delay (s)",
+          "mean queries",
+          "max queries",
+          "poll cost",
+          `vs ${results.baseline.label}`,
+        ],
+        results.policies.flatMap((p) => {
+          const run = runOf(results, p, workload, firstSeed)
+          return run === undefined ? [] : [phaseRow(p.label, run[phase], base?.[phase])]
+        }),
+      )
     parts.push(`### ${workload.label}: ${workload.description}
 
 Warm (seed ${firstSeed}):
 
-${table(
-  [
-    "policy",
-    "mean delay (s)",
-    "p95 delay (s)",
-    "mean queries",
-    "max queries",
-    "poll cost",
-    `vs ${results.baseline.label}`,
-  ],
-  results.policies.flatMap((p) => {
-    const run = runOf(results, p, workload, firstSeed)
-    return run === undefined ? [] : [phaseRow(p.label, run.warm, base?.warm)]
-  }),
-)}
+${phaseTable("warm")}
 
 Cold (first ${settings.coldTasks} tasks, seed ${firstSeed}):
 
-${table(
-  [
-    "policy",
-    "mean delay (s)",
-    "p95 delay (s)",
-    "mean queries",
-    "max queries",
-    "poll cost",
-    `vs ${results.baseline.label}`,
-  ],
-  results.policies.flatMap((p) => {
-    const run = runOf(results, p, workload, firstSeed)
-    return run === undefined ? [] : [phaseRow(p.label, run.cold, base?.cold)]
-  }),
-)}
+${phaseTable("cold")}
 `)
   }
   const ratioRows = results.workloads.map((workload) => {
@@ -280,6 +269,14 @@ const summary = (r: Results): string => {
 const notMeasured = (title: string, section: { readonly error: string }) =>
   `${title}\n\nNot measured in this run: ${section.error}\n`
 
+const loopRow = (label: string, loop: LoopFigures): Array<string> => [
+  label,
+  f1(loop.solvesPerSecond),
+  f2(loop.cpuMsPerSolve),
+  f1(loop.wallMs / 1000),
+  f1(loop.cpuMs / 1000),
+]
+
 const overheadSection = (overhead: OverheadResult): string => `## 2. Overhead
 
 ${overhead.sdk.solves} zero-delay tasks (\`emulator-instant\`, ready at the first query) per client, concurrency
@@ -299,27 +296,9 @@ are medians of the rounds' ratios: the machine is shared, and one slow round mus
 ${table(
   ["client", "solves/s", "CPU ms per solve", "wall s", "CPU s"],
   [
-    [
-      "SDK",
-      f1(overhead.sdk.solvesPerSecond),
-      f2(overhead.sdk.cpuMsPerSolve),
-      f1(overhead.sdk.wallMs / 1000),
-      f1(overhead.sdk.cpuMs / 1000),
-    ],
-    [
-      "raw fetch loop",
-      f1(overhead.raw.solvesPerSecond),
-      f2(overhead.raw.cpuMsPerSolve),
-      f1(overhead.raw.wallMs / 1000),
-      f1(overhead.raw.cpuMs / 1000),
-    ],
-    [
-      "KyTransport alone (same fetch as raw)",
-      f1(overhead.transport.solvesPerSecond),
-      f2(overhead.transport.cpuMsPerSolve),
-      f1(overhead.transport.wallMs / 1000),
-      f1(overhead.transport.cpuMs / 1000),
-    ],
+    loopRow("SDK", overhead.sdk),
+    loopRow("raw fetch loop", overhead.raw),
+    loopRow("KyTransport alone (same fetch as raw)", overhead.transport),
     [
       "SDK / raw, median of rounds",
       `${f2(overhead.throughputRatio)}x (target >= 0.8x)`,

@@ -13,6 +13,7 @@
  * @since 0.2.0
  */
 import * as ConfigProvider from "effect/ConfigProvider"
+import { ConfigurationError } from "./Errors.ts"
 import type { Provider } from "./Provider.ts"
 
 /** The variables one provider's settings are read from, e.g. `ANTICAPTCHA_API_KEY`. */
@@ -67,3 +68,17 @@ export const settingsIn = (
  */
 export const noVariablesHint = (provider: Provider): string =>
   `give the provider "${provider.name}" an envPrefix (capital letters, digits, underscores) so its key can come from the environment`
+
+/**
+ * Names the environment variable in core's error about a bad base URL, which cites the option only: in Node or
+ * Deno the URL may as well come from `<envPrefix>_BASE_URL`. Other errors pass through.
+ */
+export const nameBaseUrlSource = (
+  error: ConfigurationError,
+  variables: EnvironmentVariables | undefined,
+): ConfigurationError =>
+  variables !== undefined && (error.detail.startsWith("baseUrl ") || error.detail.includes("setting baseUrl"))
+    ? new ConfigurationError({
+        detail: `${error.detail} (set by the baseUrl option or the ${variables.baseUrl} environment variable)`,
+      })
+    : error

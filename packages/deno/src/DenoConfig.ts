@@ -104,17 +104,6 @@ const missingKeyHint = (
   }
 }
 
-// core words a bad setting by its option name; in Deno it may just as well come from the environment.
-const nameEnvironmentSource = (
-  error: ConfigurationError,
-  variables: EnvironmentVariables | undefined,
-): ConfigurationError =>
-  variables !== undefined && (error.detail.startsWith("baseUrl ") || error.detail.includes("setting baseUrl"))
-    ? new ConfigurationError({
-        detail: `${error.detail} (set by the baseUrl option or the ${variables.baseUrl} environment variable)`,
-      })
-    : error
-
 /**
  * Options first, then `environment` (read for the options' provider by default). Only the provider's own
  * variables are looked up in it, whatever else it holds. Fails with `ConfigurationError` only, never quoting
@@ -131,7 +120,7 @@ export const resolve = (
   return ClientConfig.fromOptions(options, {
     fallback: ProviderEnvironment.settingsIn(ConfigProvider.fromEnv({ env: offered.values }), provider),
     missingKeyHint: missingKeyHint(provider, variables, offered.apiKeyAccess),
-  }).pipe(Effect.mapError((error) => nameEnvironmentSource(error, variables)))
+  }).pipe(Effect.mapError((error) => ProviderEnvironment.nameBaseUrlSource(error, variables)))
 }
 
 /** `resolve`, run now: throws `ConfigurationError` at once, as a Promise user expects from `createClient()`. */

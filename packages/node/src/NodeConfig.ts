@@ -159,21 +159,10 @@ export const resolve = (
     const client = yield* ClientConfig.fromOptions(clientOptions, {
       fallback: ProviderEnvironment.settingsIn(env, provider),
       missingKeyHint: missingKeyHint(provider, variables),
-    }).pipe(Effect.mapError((error) => renameBaseUrlError(error, variables)))
+    }).pipe(Effect.mapError((error) => ProviderEnvironment.nameBaseUrlSource(error, variables)))
     const proxy = yield* resolveProxy(proxyOption, env)
     return { client, proxy }
   })
-
-// core words a bad base URL with the option name only; a Node user may have set it in the environment.
-const renameBaseUrlError = (
-  error: ConfigurationError,
-  variables: EnvironmentVariables | undefined,
-): ConfigurationError =>
-  variables !== undefined && (error.detail.startsWith("baseUrl ") || error.detail.includes("setting baseUrl"))
-    ? new ConfigurationError({
-        detail: `${error.detail} (set by the baseUrl option or the ${variables.baseUrl} environment variable)`,
-      })
-    : error
 
 /** `resolve` against the ambient `ConfigProvider` (Effect users can provide their own). */
 export const resolveAmbient = (

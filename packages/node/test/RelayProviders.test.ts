@@ -33,7 +33,7 @@ interface Upstream {
 const startUpstream = async (): Promise<Upstream> => {
   const requests: Array<{ path: string; body: Record<string, any> }> = []
   let nextTaskId = 123
-  const server = http.createServer(async (req, res) => {
+  const server = await listen(async (req, res) => {
     const chunks: Array<Buffer> = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, any>
@@ -48,17 +48,7 @@ const startUpstream = async (): Promise<Upstream> => {
     res.setHeader("content-type", "application/json")
     res.end(JSON.stringify(answer))
   })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as net.AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { ...server, requests }
 }
 
 const cleanups: Array<() => Promise<void>> = []
