@@ -10,32 +10,7 @@ import {
   SolveKit,
 } from "../src/index.ts"
 import { fastPolling, KEY, recaptchaSolvedAfter, serveEmulator } from "./support/Emulator.ts"
-
-const thrown = (run: () => unknown): unknown => {
-  try {
-    run()
-  } catch (error) {
-    return error
-  }
-  throw new assert.AssertionError({ message: "expected a throw" })
-}
-
-/** Sets the variables for the duration of `body`, then restores what was there. */
-const withEnv = async (values: Record<string, string | undefined>, body: () => Promise<void>) => {
-  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, Deno.env.get(name)]))
-  const apply = (entries: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(entries)) {
-      if (value === undefined) Deno.env.delete(name)
-      else Deno.env.set(name, value)
-    }
-  }
-  apply(values)
-  try {
-    await body()
-  } finally {
-    apply(previous)
-  }
-}
+import { thrown, withEnv } from "./support/Environment.ts"
 
 Deno.test("with --allow-env, createClient() reads CAPSOLVER_API_KEY and CAPSOLVER_BASE_URL", async () => {
   await using served = serveEmulator({ keys: ["key-from-env"] })

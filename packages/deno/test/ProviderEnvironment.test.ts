@@ -8,36 +8,11 @@ import {
   ProviderEnvironment,
 } from "../src/index.ts"
 import { KEY, serveEmulator } from "./support/Emulator.ts"
+import { thrown, withEnv } from "./support/Environment.ts"
 
 const CAPSOLVER_ONLY_KEY = "SENTINEL-CAPSOLVER-ONLY-KEY-77c3"
 // Nothing listens there: a request sent to it would fail, not reach the emulator.
 const NOWHERE = "http://127.0.0.1:9"
-
-const thrown = (run: () => unknown): unknown => {
-  try {
-    run()
-  } catch (error) {
-    return error
-  }
-  throw new assert.AssertionError({ message: "expected a throw" })
-}
-
-/** Sets the variables for the duration of `body`, then restores what was there. */
-const withEnv = async (values: Record<string, string | undefined>, body: () => Promise<void>) => {
-  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, Deno.env.get(name)]))
-  const apply = (entries: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(entries)) {
-      if (value === undefined) Deno.env.delete(name)
-      else Deno.env.set(name, value)
-    }
-  }
-  apply(values)
-  try {
-    await body()
-  } finally {
-    apply(previous)
-  }
-}
 
 // Every Anti-Captcha variable unset, so a developer's own cannot decide a test.
 const noAntiCaptchaVariables = Object.fromEntries(
