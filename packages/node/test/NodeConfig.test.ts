@@ -4,16 +4,9 @@ import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
 import { describe, expect, it } from "vitest"
 import { resolveSync } from "../src/NodeConfig.ts"
+import { thrown } from "./support/thrown.ts"
 
 const env = (record: Record<string, string>) => ConfigProvider.fromEnv({ env: record })
-const thrown = (f: () => unknown): unknown => {
-  try {
-    f()
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a throw")
-}
 
 describe("NodeConfig", () => {
   it("reads the key and base URL from CAPSOLVER_API_KEY and CAPSOLVER_BASE_URL", () => {

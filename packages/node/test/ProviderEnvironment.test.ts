@@ -13,6 +13,7 @@ import {
   TwoCaptcha,
 } from "../src/index.ts"
 import { resolveSync } from "../src/NodeConfig.ts"
+import { thrown } from "./support/thrown.ts"
 
 const KEY = "SENTINEL-PROVIDER-ENV-KEY-5e1a"
 const CAPSOLVER_ONLY_KEY = "SENTINEL-CAPSOLVER-ONLY-KEY-77c3"
@@ -33,15 +34,6 @@ afterEach(() => {
 const env = (record: Record<string, string>) => ConfigProvider.fromEnv({ env: record })
 const ambientEnv = (record: Record<string, string>) => ConfigProvider.layer(env(record))
 const requestsSeen = () => emulator.emulator.audit().requests.total
-
-const thrown = (f: () => unknown): unknown => {
-  try {
-    f()
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a throw")
-}
 
 const builtIn = [
   [CapSolver, "CAPSOLVER"],
