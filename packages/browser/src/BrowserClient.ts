@@ -17,19 +17,17 @@
 // Named imports, not the `ClientConfig`/`KyTransport` namespaces: a bundler keeps a whole module behind a
 // namespace re-export (ClientConfig's would bring Effect's Config machinery into the page).
 import {
-  ClientConfigService,
   type ClientConfigShape,
   type ClientOptions,
   ConfigurationError,
+  kyTransport,
   makeClientConfig,
-  makeKyTransport,
   makePromiseClient,
   SolveKit,
   type SolveKitClient,
-  Transport,
 } from "@solvekit/core"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 
@@ -136,26 +134,21 @@ const resolve = (options: BrowserClientOptions): Effect.Effect<ClientConfigShape
     return yield* makeClientConfig({ ...common, apiKey, baseUrl })
   })
 
-/** The ky transport on the page's fetch. */
-const transportLayer = (options: BrowserClientOptions): Layer.Layer<Transport, never, ClientConfigService> =>
-  Layer.effect(
-    Transport,
-    Effect.gen(function* () {
-      const config = yield* ClientConfigService
-      return makeKyTransport({
-        baseUrl: config.baseUrl,
+/** The client over a configuration: core's ky transport on the page's fetch. */
+const layerResolved = <E>(
+  options: BrowserClientOptions,
+  config: Effect.Effect<ClientConfigShape, E>,
+): Layer.Layer<SolveKit, E> =>
+  SolveKit.layerFrom(
+    Effect.map(config, (resolved) => ({
+      config: resolved,
+      transport: kyTransport({
         fetch: options.fetch ?? pageFetch,
         maxBodyBytes: options.maxBodyBytes,
         headers: options.headers,
-      })
-    }),
+      }),
+    })),
   )
-
-const layerResolved = (
-  options: BrowserClientOptions,
-  config: Layer.Layer<ClientConfigService, ConfigurationError>,
-): Layer.Layer<SolveKit, ConfigurationError> =>
-  SolveKit.layer.pipe(Layer.provide(transportLayer(options)), Layer.provide(config))
 
 /**
  * The `SolveKit` service for Effect programs. The options are checked when the layer is built (a
@@ -170,7 +163,7 @@ const layerResolved = (
  * await Effect.runPromise(program.pipe(Effect.provide(BrowserClient.layer({ relayUrl: "/captcha" }))))
  */
 export const layer = (options: BrowserClientOptions): Layer.Layer<SolveKit, ConfigurationError> =>
-  layerResolved(options, Layer.effect(ClientConfigService, resolve(options)))
+  layerResolved(options, resolve(options))
 
 /**
  * A Promise client. The options are checked now: a missing, empty or doubled key/relay, or a malformed
@@ -184,5 +177,5 @@ export const layer = (options: BrowserClientOptions): Layer.Layer<SolveKit, Conf
 export const createClient = (options: BrowserClientOptions): SolveKitClient => {
   const resolved = Effect.runSync(Effect.result(resolve(options)))
   if (Result.isFailure(resolved)) throw resolved.failure
-  return makePromiseClient(layerResolved(options, Layer.succeed(ClientConfigService, resolved.success)))
+  return makePromiseClient(layerResolved(options, Effect.succeed(resolved.success)))
 }

@@ -5,22 +5,8 @@
  * @since 0.1.0
  */
 
-// ===== Polling =====
-// The default polling policy (a fresh one per client) and its plan fitting.
-export * as AdaptivePolicy from "./AdaptivePolicy.ts"
 // ===== Tasks (catalogue) =====
-export * as Catalogue from "./Catalogue.ts"
-export type {
-  ClientConfigShape,
-  ClientOptions,
-  CompleteClientOptions,
-  ResolveOptions,
-} from "./ClientConfig.ts"
-// ===== Configuration =====
-export * as ClientConfig from "./ClientConfig.ts"
-// The same service and constructor by name, for adapters: bundlers (esbuild) keep a whole module behind a
-// namespace re-export, and `ClientConfig.config` would bring Effect's Config machinery into every page.
-export { ClientConfig as ClientConfigService, make as makeClientConfig } from "./ClientConfig.ts"
+export * as Catalogue from "./domain/Catalogue.ts"
 // ===== Errors =====
 export {
   type AbortedBatchEntry,
@@ -55,7 +41,72 @@ export {
   type TransportErrorKind,
   taskIdOf,
   type WaitError,
-} from "./Errors.ts"
+} from "./domain/Errors.ts"
+export type {
+  ProviderEndpoints,
+  ProviderLimits,
+  ProviderPollingAdvice,
+  TaskIssue,
+} from "./domain/Provider.ts"
+export * as Provider from "./domain/Provider.ts"
+// ===== Providers =====
+// `createClient({ provider: AntiCaptcha, apiKey })`. CapSolver (the default) is also `Provider.CapSolver`;
+// the others live in their own modules, so a page pays only for the providers it imports.
+export { CapSolver } from "./domain/Provider.ts"
+export type { EnvironmentVariables } from "./domain/ProviderEnvironment.ts"
+// Which environment variables the Node and Deno adapters read for a provider (`<envPrefix>_API_KEY`, ...).
+export * as ProviderEnvironment from "./domain/ProviderEnvironment.ts"
+export * as Proxy from "./domain/Proxy.ts"
+export { AntiCaptcha } from "./domain/providers/AntiCaptcha.ts"
+export { CapMonsterCloud } from "./domain/providers/CapMonsterCloud.ts"
+export { splitProxy } from "./domain/providers/SplitProxy.ts"
+export { TwoCaptcha } from "./domain/providers/TwoCaptcha.ts"
+export type {
+  AnyTaskDefinition,
+  AnyTaskRequest,
+  SolutionOf,
+  TaskDefinition,
+  TaskKind,
+  TaskRequest,
+} from "./domain/Task.ts"
+export * as Task from "./domain/Task.ts"
+export { AntiAwsWafTask, AntiAwsWafTaskProxyLess } from "./domain/tasks/AwsWaf.ts"
+export { AwsWafClassification } from "./domain/tasks/AwsWafClassification.ts"
+export { AntiBotdeflectorTaskProxyLess } from "./domain/tasks/BotDeflector.ts"
+export { AntiCloudflareTask } from "./domain/tasks/CloudflareChallenge.ts"
+export { DatadomeSliderTask } from "./domain/tasks/DataDome.ts"
+export { GeeTestTaskProxyLess } from "./domain/tasks/GeeTest.ts"
+export { ImageToTextTask } from "./domain/tasks/ImageToText.ts"
+export { MtCaptchaTask, MtCaptchaTaskProxyLess } from "./domain/tasks/MtCaptcha.ts"
+export {
+  ReCaptchaV2EnterpriseTask,
+  ReCaptchaV2EnterpriseTaskProxyLess,
+  ReCaptchaV2Task,
+  ReCaptchaV2TaskProxyLess,
+} from "./domain/tasks/ReCaptchaV2.ts"
+export { ReCaptchaV2Classification } from "./domain/tasks/ReCaptchaV2Classification.ts"
+export {
+  ReCaptchaV3EnterpriseTask,
+  ReCaptchaV3EnterpriseTaskProxyLess,
+  ReCaptchaV3Task,
+  ReCaptchaV3TaskProxyLess,
+} from "./domain/tasks/ReCaptchaV3.ts"
+export { AntiTurnstileTaskProxyLess } from "./domain/tasks/Turnstile.ts"
+export { VisionEngine } from "./domain/tasks/VisionEngine.ts"
+// ===== Polling =====
+// The default polling policy (a fresh one per client) and its plan fitting.
+export * as AdaptivePolicy from "./engine/AdaptivePolicy.ts"
+export type {
+  ClientConfigShape,
+  ClientOptions,
+  CompleteClientOptions,
+  ResolveOptions,
+} from "./engine/ClientConfig.ts"
+// ===== Configuration =====
+export * as ClientConfig from "./engine/ClientConfig.ts"
+// The same service and constructor by name, for adapters: bundlers (esbuild) keep a whole module behind a
+// namespace re-export, and `ClientConfig.config` would bring Effect's Config machinery into every page.
+export { ClientConfig as ClientConfigService, make as makeClientConfig } from "./engine/ClientConfig.ts"
 // ===== Events and observability =====
 export type {
   Created,
@@ -64,11 +115,7 @@ export type {
   LifecycleEvent,
   Polled,
   Solved as SolvedEvent,
-} from "./Events.ts"
-export type { KyTransportOptions } from "./KyTransport.ts"
-// ===== Transport =====
-export * as KyTransport from "./KyTransport.ts"
-export { make as makeKyTransport } from "./KyTransport.ts"
+} from "./engine/Events.ts"
 export type {
   CallOptions,
   CreatedTask,
@@ -76,10 +123,10 @@ export type {
   Solved,
   SolveOptions,
   WaitOptions,
-} from "./Lifecycle.ts"
-export { errorsTotal, queriesTotal, requestsTotal, solvesTotal } from "./Lifecycle.ts"
-export type { Completion, PollContext, PollPolicy, RetryPolicy } from "./Policy.ts"
-export * as Policy from "./Policy.ts"
+} from "./engine/Lifecycle.ts"
+export { errorsTotal, queriesTotal, requestsTotal, solvesTotal } from "./engine/Lifecycle.ts"
+export type { Completion, PollContext, PollPolicy, RetryPolicy } from "./engine/Policy.ts"
+export * as Policy from "./engine/Policy.ts"
 // ===== Client: Promise face =====
 export {
   createClient,
@@ -91,28 +138,13 @@ export {
   type Settled,
   type SignalOptions,
   type SolveKitClient,
-} from "./PromiseClient.ts"
-export type { Balance, FeedbackResult, TaskStatus } from "./Protocol.ts"
-// ===== Protocol =====
-export * as Protocol from "./Protocol.ts"
-export type { ProviderEndpoints, ProviderLimits, ProviderPollingAdvice, TaskIssue } from "./Provider.ts"
-export * as Provider from "./Provider.ts"
-// ===== Providers =====
-// `createClient({ provider: AntiCaptcha, apiKey })`. CapSolver (the default) is also `Provider.CapSolver`;
-// the others live in their own modules, so a page pays only for the providers it imports.
-export { CapSolver } from "./Provider.ts"
-export type { EnvironmentVariables } from "./ProviderEnvironment.ts"
-// Which environment variables the Node and Deno adapters read for a provider (`<envPrefix>_API_KEY`, ...).
-export * as ProviderEnvironment from "./ProviderEnvironment.ts"
-export * as Proxy from "./Proxy.ts"
-export { AntiCaptcha } from "./providers/AntiCaptcha.ts"
-export { CapMonsterCloud } from "./providers/CapMonsterCloud.ts"
-export { splitProxy } from "./providers/SplitProxy.ts"
-export { TwoCaptcha } from "./providers/TwoCaptcha.ts"
+} from "./faces/PromiseClient.ts"
 // ===== Client: Effect face =====
 export {
+  type ClientParts,
   codecOf,
   DEFAULT_BATCH_CONCURRENCY,
+  kyTransport,
   type SolveAllEntry,
   type SolveAllOptions,
   SolveKit,
@@ -120,43 +152,19 @@ export {
   type TaskHandle,
   type WaitForResultOptions,
   type WaitSolution,
-} from "./SolveKit.ts"
-export type {
-  AnyTaskDefinition,
-  AnyTaskRequest,
-  SolutionOf,
-  TaskDefinition,
-  TaskKind,
-  TaskRequest,
-} from "./Task.ts"
-export * as Task from "./Task.ts"
+} from "./faces/SolveKit.ts"
+export type { KyTransportOptions } from "./wire/KyTransport.ts"
+// ===== Transport =====
+export * as KyTransport from "./wire/KyTransport.ts"
+export { make as makeKyTransport } from "./wire/KyTransport.ts"
+export type { Balance, FeedbackResult, TaskStatus } from "./wire/Protocol.ts"
+// ===== Protocol =====
+export * as Protocol from "./wire/Protocol.ts"
 export {
   DEFAULT_MAX_BODY_BYTES,
   encodeBody,
   parseRetryAfter,
   Transport,
   type TransportResponse,
-} from "./Transport.ts"
-export { AntiAwsWafTask, AntiAwsWafTaskProxyLess } from "./tasks/AwsWaf.ts"
-export { AwsWafClassification } from "./tasks/AwsWafClassification.ts"
-export { AntiBotdeflectorTaskProxyLess } from "./tasks/BotDeflector.ts"
-export { AntiCloudflareTask } from "./tasks/CloudflareChallenge.ts"
-export { DatadomeSliderTask } from "./tasks/DataDome.ts"
-export { GeeTestTaskProxyLess } from "./tasks/GeeTest.ts"
-export { ImageToTextTask } from "./tasks/ImageToText.ts"
-export { MtCaptchaTask, MtCaptchaTaskProxyLess } from "./tasks/MtCaptcha.ts"
-export {
-  ReCaptchaV2EnterpriseTask,
-  ReCaptchaV2EnterpriseTaskProxyLess,
-  ReCaptchaV2Task,
-  ReCaptchaV2TaskProxyLess,
-} from "./tasks/ReCaptchaV2.ts"
-export { ReCaptchaV2Classification } from "./tasks/ReCaptchaV2Classification.ts"
-export {
-  ReCaptchaV3EnterpriseTask,
-  ReCaptchaV3EnterpriseTaskProxyLess,
-  ReCaptchaV3Task,
-  ReCaptchaV3TaskProxyLess,
-} from "./tasks/ReCaptchaV3.ts"
-export { AntiTurnstileTaskProxyLess } from "./tasks/Turnstile.ts"
-export { VisionEngine } from "./tasks/VisionEngine.ts"
+  type TransportShape,
+} from "./wire/Transport.ts"

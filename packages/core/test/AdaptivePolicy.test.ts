@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import * as fc from "fast-check"
-import * as AdaptivePolicy from "../src/AdaptivePolicy.ts"
-import type { PollContext, PollPolicy } from "../src/Policy.ts"
-import { CapSolver } from "../src/Provider.ts"
+import { CapSolver } from "../src/domain/Provider.ts"
+import * as AdaptivePolicy from "../src/engine/AdaptivePolicy.ts"
+import type { PollContext, PollPolicy } from "../src/engine/Policy.ts"
 
 const context = (overrides: Partial<PollContext> = {}): PollContext => ({
   taskType: "ReCaptchaV2TaskProxyLess",

@@ -1,9 +1,9 @@
 import * as Result from "effect/Result"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as Catalogue from "../src/Catalogue.ts"
-import * as Task from "../src/Task.ts"
-import { ReCaptchaV2Task } from "../src/tasks/ReCaptchaV2.ts"
+import * as Catalogue from "../src/domain/Catalogue.ts"
+import * as Task from "../src/domain/Task.ts"
+import { ReCaptchaV2Task } from "../src/domain/tasks/ReCaptchaV2.ts"
 
 const documentedTypes = [
   "ReCaptchaV2TaskProxyLess",

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Exit, Redacted } from "effect"
-import type * as AdaptivePolicy from "../src/AdaptivePolicy.ts"
-import * as ClientConfig from "../src/ClientConfig.ts"
-import * as Policy from "../src/Policy.ts"
-import { CapSolver } from "../src/Provider.ts"
+import { CapSolver } from "../src/domain/Provider.ts"
+import type * as AdaptivePolicy from "../src/engine/AdaptivePolicy.ts"
+import * as ClientConfig from "../src/engine/ClientConfig.ts"
+import * as Policy from "../src/engine/Policy.ts"
 
 const env = (record: Record<string, string>) =>
   ConfigProvider.fromEnv({ env: record }).pipe(ConfigProvider.nested("SOLVEKIT"), ConfigProvider.constantCase)

@@ -21,10 +21,10 @@ import {
   TransportError,
   taskIdOf,
   withTaskId,
-} from "../src/Errors.ts"
-import { CapSolver } from "../src/Provider.ts"
-import { SolveKit } from "../src/SolveKit.ts"
-import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+} from "../src/domain/Errors.ts"
+import { CapSolver } from "../src/domain/Provider.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
+import { SolveKit } from "../src/faces/SolveKit.ts"
 import * as Scripted from "./ScriptedTransport.ts"
 
 const every = (): ReadonlyArray<Error & { readonly _tag: string }> => [

@@ -2,13 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net"
 import { Effect, Exit, Fiber, Redacted } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { isTransportError, type TransportError } from "../src/Errors.ts"
-import * as KyTransport from "../src/KyTransport.ts"
-import * as Policy from "../src/Policy.ts"
-import { makePromiseClient } from "../src/PromiseClient.ts"
-import { SolveKit } from "../src/SolveKit.ts"
-import { parseRetryAfter } from "../src/Transport.ts"
-import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+import { isTransportError, type TransportError } from "../src/domain/Errors.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
+import * as Policy from "../src/engine/Policy.ts"
+import { makePromiseClient } from "../src/faces/PromiseClient.ts"
+import { SolveKit } from "../src/faces/SolveKit.ts"
+import * as KyTransport from "../src/wire/KyTransport.ts"
+import { parseRetryAfter } from "../src/wire/Transport.ts"
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
 

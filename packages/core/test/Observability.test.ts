@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Metric, Tracer } from "effect"
 import { TestClock } from "effect/testing"
-import { errorsTotal, queriesTotal, solvesTotal } from "../src/Lifecycle.ts"
-import { SolveKit } from "../src/SolveKit.ts"
-import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
+import { errorsTotal, queriesTotal, solvesTotal } from "../src/engine/Lifecycle.ts"
+import { SolveKit } from "../src/faces/SolveKit.ts"
 import * as Scripted from "./ScriptedTransport.ts"
 
 const task = ReCaptchaV2TaskProxyLess({ websiteURL: "https://example.test", websiteKey: "k" })

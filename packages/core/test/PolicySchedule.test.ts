@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Schedule } from "effect"
 import { TestClock } from "effect/testing"
-import * as Policy from "../src/Policy.ts"
-import { CapSolver } from "../src/Provider.ts"
-import { SolveKit } from "../src/SolveKit.ts"
-import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+import { CapSolver } from "../src/domain/Provider.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
+import * as Policy from "../src/engine/Policy.ts"
+import { SolveKit } from "../src/faces/SolveKit.ts"
 import * as Scripted from "./ScriptedTransport.ts"
 
 const recaptcha = ReCaptchaV2TaskProxyLess({

@@ -8,12 +8,12 @@ import {
   isConfigurationError,
   isSolveKitError,
   isTaskTimeoutError,
-} from "../src/Errors.ts"
-import type { LifecycleEvent } from "../src/Events.ts"
-import * as Policy from "../src/Policy.ts"
-import { makePromiseClient, type SolveKitClient } from "../src/PromiseClient.ts"
-import { SolveKit } from "../src/SolveKit.ts"
-import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+} from "../src/domain/Errors.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
+import type { LifecycleEvent } from "../src/engine/Events.ts"
+import * as Policy from "../src/engine/Policy.ts"
+import { makePromiseClient, type SolveKitClient } from "../src/faces/PromiseClient.ts"
+import { SolveKit } from "../src/faces/SolveKit.ts"
 import * as Scripted from "./ScriptedTransport.ts"
 
 const task = ReCaptchaV2TaskProxyLess({ websiteURL: "https://example.test", websiteKey: "site-key" })

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
 import * as fc from "fast-check"
-import * as Protocol from "../src/Protocol.ts"
-import { CapSolver } from "../src/Provider.ts"
-import type { TransportResponse } from "../src/Transport.ts"
+import { CapSolver } from "../src/domain/Provider.ts"
+import * as Protocol from "../src/wire/Protocol.ts"
+import type { TransportResponse } from "../src/wire/Transport.ts"
 
 const ctx = {
   endpoint: "getTaskResult",

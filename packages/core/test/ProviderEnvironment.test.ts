@@ -1,12 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Exit, Redacted } from "effect"
-import * as ClientConfig from "../src/ClientConfig.ts"
+import { CapSolver, make, type Provider } from "../src/domain/Provider.ts"
+import * as ProviderEnvironment from "../src/domain/ProviderEnvironment.ts"
+import { AntiCaptcha } from "../src/domain/providers/AntiCaptcha.ts"
+import { CapMonsterCloud } from "../src/domain/providers/CapMonsterCloud.ts"
+import { TwoCaptcha } from "../src/domain/providers/TwoCaptcha.ts"
+import * as ClientConfig from "../src/engine/ClientConfig.ts"
 import * as Index from "../src/index.ts"
-import { CapSolver, make, type Provider } from "../src/Provider.ts"
-import * as ProviderEnvironment from "../src/ProviderEnvironment.ts"
-import { AntiCaptcha } from "../src/providers/AntiCaptcha.ts"
-import { CapMonsterCloud } from "../src/providers/CapMonsterCloud.ts"
-import { TwoCaptcha } from "../src/providers/TwoCaptcha.ts"
 
 const builtIn: ReadonlyArray<readonly [Provider, string]> = [
   [CapSolver, "CAPSOLVER"],

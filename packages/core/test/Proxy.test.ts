@@ -2,7 +2,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as Proxies from "../src/Proxy.ts"
+import * as Proxies from "../src/domain/Proxy.ts"
 
 const parsed = (text: string): Proxies.ProxyConfig => Result.getOrThrow(Proxies.parse(text))
 

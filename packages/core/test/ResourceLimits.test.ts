@@ -8,12 +8,16 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Exit, Stream } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
-import { isCreateTaskOutcomeUnknownError, isTransportError, type TransportError } from "../src/Errors.ts"
-import type { LifecycleEvent } from "../src/Events.ts"
-import * as Policy from "../src/Policy.ts"
-import { makePromiseClient, type SolveKitClient } from "../src/PromiseClient.ts"
-import { SolveKit } from "../src/SolveKit.ts"
-import { ReCaptchaV2TaskProxyLess } from "../src/tasks/ReCaptchaV2.ts"
+import {
+  isCreateTaskOutcomeUnknownError,
+  isTransportError,
+  type TransportError,
+} from "../src/domain/Errors.ts"
+import { ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
+import type { LifecycleEvent } from "../src/engine/Events.ts"
+import * as Policy from "../src/engine/Policy.ts"
+import { makePromiseClient, type SolveKitClient } from "../src/faces/PromiseClient.ts"
+import { SolveKit } from "../src/faces/SolveKit.ts"
 import * as Scripted from "./ScriptedTransport.ts"
 
 const KEY = "sk-LIMITS-3e8b"

@@ -4,11 +4,11 @@
  * equivalent of an aborted HTTP request).
  */
 import { Clock, Effect, Layer, Redacted } from "effect"
-import * as ClientConfig from "../src/ClientConfig.ts"
-import { TransportError } from "../src/Errors.ts"
-import * as Policy from "../src/Policy.ts"
-import { SolveKit } from "../src/SolveKit.ts"
-import { Transport, type TransportResponse } from "../src/Transport.ts"
+import { TransportError } from "../src/domain/Errors.ts"
+import * as ClientConfig from "../src/engine/ClientConfig.ts"
+import * as Policy from "../src/engine/Policy.ts"
+import { SolveKit } from "../src/faces/SolveKit.ts"
+import { Transport, type TransportResponse } from "../src/wire/Transport.ts"
 
 export const API_KEY = "sk-TEST-SECRET-0123456789"
 

@@ -2,30 +2,30 @@ import { fileURLToPath } from "node:url"
 import * as Result from "effect/Result"
 import { build } from "esbuild"
 import { describe, expect, expectTypeOf, it } from "vitest"
-import * as Task from "../src/Task.ts"
-import { AntiAwsWafTask, AntiAwsWafTaskProxyLess } from "../src/tasks/AwsWaf.ts"
-import { AwsWafClassification } from "../src/tasks/AwsWafClassification.ts"
-import { AntiBotdeflectorTaskProxyLess } from "../src/tasks/BotDeflector.ts"
-import { AntiCloudflareTask } from "../src/tasks/CloudflareChallenge.ts"
-import { DatadomeSliderTask } from "../src/tasks/DataDome.ts"
-import { GeeTestTaskProxyLess } from "../src/tasks/GeeTest.ts"
-import { ImageToTextTask } from "../src/tasks/ImageToText.ts"
-import { MtCaptchaTask, MtCaptchaTaskProxyLess } from "../src/tasks/MtCaptcha.ts"
+import * as Task from "../src/domain/Task.ts"
+import { AntiAwsWafTask, AntiAwsWafTaskProxyLess } from "../src/domain/tasks/AwsWaf.ts"
+import { AwsWafClassification } from "../src/domain/tasks/AwsWafClassification.ts"
+import { AntiBotdeflectorTaskProxyLess } from "../src/domain/tasks/BotDeflector.ts"
+import { AntiCloudflareTask } from "../src/domain/tasks/CloudflareChallenge.ts"
+import { DatadomeSliderTask } from "../src/domain/tasks/DataDome.ts"
+import { GeeTestTaskProxyLess } from "../src/domain/tasks/GeeTest.ts"
+import { ImageToTextTask } from "../src/domain/tasks/ImageToText.ts"
+import { MtCaptchaTask, MtCaptchaTaskProxyLess } from "../src/domain/tasks/MtCaptcha.ts"
 import {
   ReCaptchaV2EnterpriseTask,
   ReCaptchaV2EnterpriseTaskProxyLess,
   ReCaptchaV2Task,
   ReCaptchaV2TaskProxyLess,
-} from "../src/tasks/ReCaptchaV2.ts"
-import { ReCaptchaV2Classification } from "../src/tasks/ReCaptchaV2Classification.ts"
+} from "../src/domain/tasks/ReCaptchaV2.ts"
+import { ReCaptchaV2Classification } from "../src/domain/tasks/ReCaptchaV2Classification.ts"
 import {
   ReCaptchaV3EnterpriseTask,
   ReCaptchaV3EnterpriseTaskProxyLess,
   ReCaptchaV3Task,
   ReCaptchaV3TaskProxyLess,
-} from "../src/tasks/ReCaptchaV3.ts"
-import { AntiTurnstileTaskProxyLess } from "../src/tasks/Turnstile.ts"
-import { VisionEngine } from "../src/tasks/VisionEngine.ts"
+} from "../src/domain/tasks/ReCaptchaV3.ts"
+import { AntiTurnstileTaskProxyLess } from "../src/domain/tasks/Turnstile.ts"
+import { VisionEngine } from "../src/domain/tasks/VisionEngine.ts"
 
 const site = { websiteURL: "https://example.com/login", websiteKey: "6Le-site-key" }
 const proxy = "http:198.51.100.7:8080:user:secret-pass"
@@ -614,7 +614,7 @@ describe("tree-shaking", () => {
 
   it("leaves every other definition out of a bundle that imports one", async () => {
     const code = await bundle(
-      'import { ReCaptchaV2TaskProxyLess } from "./src/tasks/ReCaptchaV2.ts"\nconsole.log(ReCaptchaV2TaskProxyLess)',
+      'import { ReCaptchaV2TaskProxyLess } from "./src/domain/tasks/ReCaptchaV2.ts"\nconsole.log(ReCaptchaV2TaskProxyLess)',
     )
     expect(code.includes('"ReCaptchaV2TaskProxyLess"')).toBe(true)
     const others = [
@@ -628,7 +628,7 @@ describe("tree-shaking", () => {
   })
 
   it("leaves all definitions out of a bundle that only uses Task.raw", async () => {
-    const code = await bundle('import { raw } from "./src/Task.ts"\nconsole.log(raw("X", {}))')
+    const code = await bundle('import { raw } from "./src/domain/Task.ts"\nconsole.log(raw("X", {}))')
     const definitions = ['"ReCaptchaV2TaskProxyLess"', '"ImageToTextTask"', "GeeTest v3", "data:image"]
     expect(presence(code, definitions)).toStrictEqual(definitions.map((definition) => [definition, false]))
   })

@@ -1,6 +1,6 @@
 import { Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { encodeBody, encodeIssue, MAX_BODY_DEPTH } from "../src/Transport.ts"
+import { encodeBody, encodeIssue, MAX_BODY_DEPTH } from "../src/wire/Transport.ts"
 
 const nested = (depth: number): unknown => {
   let value: unknown = "leaf"

@@ -9,11 +9,10 @@
  * @since 0.1.0
  */
 import {
-  ClientConfig,
   type ClientConfigShape,
   type ClientOptions,
   type ConfigurationError,
-  KyTransport,
+  kyTransport,
   makePromiseClient,
   SolveKit,
   type SolveKitClient,
@@ -43,15 +42,15 @@ const USER_AGENT = "solvekit-deno/0.1"
 const denoFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)
 
 const layerResolved = (config: ClientConfigShape, options: DenoClientOptions): Layer.Layer<SolveKit> =>
-  SolveKit.layer.pipe(
-    Layer.provide(
-      KyTransport.layerFromClientConfig({
+  SolveKit.layerFrom(
+    Effect.succeed({
+      config,
+      transport: kyTransport({
         fetch: options.fetch ?? denoFetch,
         maxBodyBytes: options.maxBodyBytes,
         headers: { "user-agent": USER_AGENT, ...options.headers },
       }),
-    ),
-    Layer.provide(Layer.succeed(ClientConfig.ClientConfig, config)),
+    }),
   )
 
 /**

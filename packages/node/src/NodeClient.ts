@@ -9,10 +9,9 @@
  * @since 0.1.0
  */
 import {
-  ClientConfig,
   type ClientOptions,
   type ConfigurationError,
-  KyTransport,
+  kyTransport,
   makePromiseClient,
   SolveKit,
   type SolveKitClient,
@@ -33,16 +32,11 @@ const USER_AGENT = "solvekit-node"
 
 /** The client layer for settings that are already resolved; the fetch's sockets live as long as the layer. */
 const layerResolved = (resolved: NodeConfig.NodeResolvedConfig): Layer.Layer<SolveKit> =>
-  Layer.unwrap(
-    Effect.gen(function* () {
-      const fetch = yield* NodeHttp.scopedFetch({ proxy: resolved.proxy })
-      // `fresh`: SolveKit.layer is one shared constant, and v4 memoises layers across `Effect.provide` calls;
-      // without it a second client built while the first is alive would reuse the first one's key.
-      return Layer.fresh(SolveKit.layer).pipe(
-        Layer.provide(KyTransport.layerFromClientConfig({ fetch, headers: { "user-agent": USER_AGENT } })),
-        Layer.provide(Layer.succeed(ClientConfig.ClientConfig, resolved.client)),
-      )
-    }),
+  SolveKit.layerFrom(
+    Effect.map(NodeHttp.scopedFetch({ proxy: resolved.proxy }), (fetch) => ({
+      config: resolved.client,
+      transport: kyTransport({ fetch, headers: { "user-agent": USER_AGENT } }),
+    })),
   )
 
 /**

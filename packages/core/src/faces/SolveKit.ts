@@ -25,14 +25,6 @@ import type * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
-import * as Batch from "./Batch.ts"
-import {
-  ClientConfig,
-  type ClientConfigShape,
-  type ClientOptions,
-  layerFromOptions,
-  type ResolveOptions,
-} from "./ClientConfig.ts"
 import {
   ApiError,
   type ConfigurationError,
@@ -40,16 +32,24 @@ import {
   type RequestError,
   type SolveError,
   type WaitError,
-} from "./Errors.ts"
-import { type LifecycleEvent, notifyListeners } from "./Events.ts"
-import * as KyTransport from "./KyTransport.ts"
-import * as Lifecycle from "./Lifecycle.ts"
-import * as Mailbox from "./Mailbox.ts"
-import type { Balance, FeedbackResult } from "./Protocol.ts"
-import * as Task from "./Task.ts"
-import { Transport } from "./Transport.ts"
+} from "../domain/Errors.ts"
+import * as Task from "../domain/Task.ts"
+import * as Batch from "../engine/Batch.ts"
+import {
+  ClientConfig,
+  type ClientConfigShape,
+  type ClientOptions,
+  fromOptions,
+  type ResolveOptions,
+} from "../engine/ClientConfig.ts"
+import { type LifecycleEvent, notifyListeners } from "../engine/Events.ts"
+import * as Lifecycle from "../engine/Lifecycle.ts"
+import * as Mailbox from "../engine/Mailbox.ts"
+import * as KyTransport from "../wire/KyTransport.ts"
+import type { Balance, FeedbackResult } from "../wire/Protocol.ts"
+import { Transport, type TransportShape } from "../wire/Transport.ts"
 
-export type { CreatedTask, FeedbackOptions, Solved, SolveOptions, WaitOptions } from "./Lifecycle.ts"
+export type { CreatedTask, FeedbackOptions, Solved, SolveOptions, WaitOptions } from "../engine/Lifecycle.ts"
 
 /**
  * Anything `waitForResult` can resume from: a taskId, what `createTask` returned (keeps `createdAt`), or an
@@ -198,89 +198,123 @@ const codecOfDefinition = <D extends Task.AnyTaskDefinition>(
   }
 }
 
-export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@solvekit/core/SolveKit") {
-  /** The client service over a `Transport` and a `ClientConfig`. */
-  static readonly layer: Layer.Layer<SolveKit, never, Transport | ClientConfig> = Layer.effect(
-    SolveKit,
-    Effect.gen(function* () {
-      const config = yield* ClientConfig
-      const transport = yield* Transport
-      const permits = yield* Semaphore.make(config.maxConcurrentRequests)
-      // Plain listeners rather than a PubSub: the event stream is optional and PubSub weighs on browser bundles.
-      const listeners = new Set<(event: LifecycleEvent) => void>()
-      if (config.onEvent !== undefined) listeners.add(config.onEvent)
-      const env: Lifecycle.LifecycleEnv = {
-        config,
-        transport,
-        permits,
-        publish: (event) => Effect.sync(() => notifyListeners(listeners, event)),
-      }
-      // Sliding buffer: a slow consumer loses old events instead of slowing the solves down.
-      const events = fromReader<LifecycleEvent>((scope) =>
-        Effect.suspend(() => {
-          const mailbox = Mailbox.make<LifecycleEvent>(EVENT_BUFFER_SIZE)
-          listeners.add(mailbox.offer)
-          return Effect.as(
-            Scope.addFinalizer(
-              scope,
-              Effect.sync(() => listeners.delete(mailbox.offer)),
-            ),
-            mailbox.take,
-          )
-        }),
-      )
-      const solve = <R extends Task.AnyTaskRequest>(task: R, options?: Lifecycle.SolveOptions) =>
-        Lifecycle.solve(env, codecOf(task), options)
-      const waitForResult = <D extends Task.AnyTaskDefinition | undefined = undefined>(
-        handle: TaskHandle,
-        options: WaitForResultOptions<D> = {},
-      ): Effect.Effect<Lifecycle.Solved<WaitSolution<D>>, WaitError> => {
-        const taskId = typeof handle === "string" ? handle : handle.taskId
-        if (taskId === undefined) {
-          // An error raised before createTask answered names no task: there is nothing to collect.
-          return Effect.fail(
-            new ApiError({
-              reason: "TaskNotFound",
-              errorCode: "",
-              errorDescription:
-                "the handle names no taskId (the task was never created, or its id is unknown)",
-              httpStatus: 0,
-              endpoint: "getTaskResult",
-            }),
-          )
-        }
-        const createdAt = options.createdAt ?? (typeof handle === "string" ? undefined : handle.createdAt)
-        const queriesUsed = options.queriesUsed ?? (typeof handle === "string" ? undefined : handle.queries)
-        const fallbackType = typeof handle === "string" ? "unknown" : (handle.taskType ?? "unknown")
-        const codec = (
-          options.task === undefined ? Lifecycle.rawCodec(fallbackType) : codecOfDefinition(options.task)
-        ) as Lifecycle.TaskCodec<WaitSolution<D>>
-        return Lifecycle.waitForResult(env, taskId, codec, { ...options, createdAt, queriesUsed })
-      }
-      const solveAll = <R extends Task.AnyTaskRequest>(
-        tasks: Iterable<R> | Stream.Stream<R>,
-        options: SolveAllOptions = {},
-      ): Stream.Stream<SolveAllEntry<R>> =>
-        fromReader((scope) =>
-          Batch.start(scope, tasks, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, (task, index) =>
-            Effect.map(
-              Effect.result(solve(task, options)),
-              (result): SolveAllEntry<R> => ({ index, task, result }),
-            ),
+/** A client's parts: its resolved configuration and the transport its requests go through. */
+export interface ClientParts {
+  readonly config: ClientConfigShape
+  /** The transport, or how to build it from the configuration (a ky transport reads its base URL there). */
+  readonly transport: TransportShape | ((config: ClientConfigShape) => TransportShape)
+}
+
+/** The client service over one configuration and one transport. */
+const makeService = (config: ClientConfigShape, transport: TransportShape): Effect.Effect<SolveKitService> =>
+  Effect.gen(function* () {
+    const permits = yield* Semaphore.make(config.maxConcurrentRequests)
+    // Plain listeners rather than a PubSub: the event stream is optional and PubSub weighs on browser bundles.
+    const listeners = new Set<(event: LifecycleEvent) => void>()
+    if (config.onEvent !== undefined) listeners.add(config.onEvent)
+    const env: Lifecycle.LifecycleEnv = {
+      config,
+      transport,
+      permits,
+      publish: (event) => Effect.sync(() => notifyListeners(listeners, event)),
+    }
+    // Sliding buffer: a slow consumer loses old events instead of slowing the solves down.
+    const events = fromReader<LifecycleEvent>((scope) =>
+      Effect.suspend(() => {
+        const mailbox = Mailbox.make<LifecycleEvent>(EVENT_BUFFER_SIZE)
+        listeners.add(mailbox.offer)
+        return Effect.as(
+          Scope.addFinalizer(
+            scope,
+            Effect.sync(() => listeners.delete(mailbox.offer)),
           ),
+          mailbox.take,
         )
-      return SolveKit.of({
-        config,
-        solve,
-        createTask: (task) => Lifecycle.createOnly(env, codecOf(task)),
-        waitForResult,
-        solveAll,
-        getToken: (task, options) => Lifecycle.getToken(env, codecOf(task), options),
-        getBalance: () => Lifecycle.getBalance(env),
-        feedback: (taskId, options) => Lifecycle.feedback(env, taskId, options),
-        events,
-      })
-    }),
+      }),
+    )
+    const solve = <R extends Task.AnyTaskRequest>(task: R, options?: Lifecycle.SolveOptions) =>
+      Lifecycle.solve(env, codecOf(task), options)
+    const waitForResult = <D extends Task.AnyTaskDefinition | undefined = undefined>(
+      handle: TaskHandle,
+      options: WaitForResultOptions<D> = {},
+    ): Effect.Effect<Lifecycle.Solved<WaitSolution<D>>, WaitError> => {
+      const taskId = typeof handle === "string" ? handle : handle.taskId
+      if (taskId === undefined) {
+        // An error raised before createTask answered names no task: there is nothing to collect.
+        return Effect.fail(
+          new ApiError({
+            reason: "TaskNotFound",
+            errorCode: "",
+            errorDescription: "the handle names no taskId (the task was never created, or its id is unknown)",
+            httpStatus: 0,
+            endpoint: "getTaskResult",
+          }),
+        )
+      }
+      const createdAt = options.createdAt ?? (typeof handle === "string" ? undefined : handle.createdAt)
+      const queriesUsed = options.queriesUsed ?? (typeof handle === "string" ? undefined : handle.queries)
+      const fallbackType = typeof handle === "string" ? "unknown" : (handle.taskType ?? "unknown")
+      const codec = (
+        options.task === undefined ? Lifecycle.rawCodec(fallbackType) : codecOfDefinition(options.task)
+      ) as Lifecycle.TaskCodec<WaitSolution<D>>
+      return Lifecycle.waitForResult(env, taskId, codec, { ...options, createdAt, queriesUsed })
+    }
+    const solveAll = <R extends Task.AnyTaskRequest>(
+      tasks: Iterable<R> | Stream.Stream<R>,
+      options: SolveAllOptions = {},
+    ): Stream.Stream<SolveAllEntry<R>> =>
+      fromReader((scope) =>
+        Batch.start(scope, tasks, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, (task, index) =>
+          Effect.map(
+            Effect.result(solve(task, options)),
+            (result): SolveAllEntry<R> => ({ index, task, result }),
+          ),
+        ),
+      )
+    return {
+      config,
+      solve,
+      createTask: (task) => Lifecycle.createOnly(env, codecOf(task)),
+      waitForResult,
+      solveAll,
+      getToken: (task, options) => Lifecycle.getToken(env, codecOf(task), options),
+      getBalance: () => Lifecycle.getBalance(env),
+      feedback: (taskId, options) => Lifecycle.feedback(env, taskId, options),
+      events,
+    }
+  })
+
+export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@solvekit/core/SolveKit") {
+  /**
+   * The one wiring of a client: its service over the configuration and transport that `parts` builds. Every
+   * adapter's `layer` and `createClient` go through it. Each layer it returns builds its own client: nothing
+   * inside it is a shared constant that Effect could memoise across `provide` calls, so two clients in one
+   * program (one key per tenant) never share a key, a base URL or a fetch. `parts` may add finalizers (a
+   * connection pool): they run when the layer is released.
+   */
+  static readonly layerFrom = <E, R>(
+    parts: Effect.Effect<ClientParts, E, R>,
+  ): Layer.Layer<SolveKit, E, Exclude<R, Scope.Scope>> =>
+    Layer.effect(
+      SolveKit,
+      Effect.flatMap(parts, ({ config, transport }) =>
+        makeService(config, typeof transport === "function" ? transport(config) : transport),
+      ),
+    )
+
+  /**
+   * The client service over a `Transport` and a `ClientConfig` from the context. Fresh: Effect memoises a
+   * layer value across `provide` calls, and this one is a constant, so without it a second client composed
+   * from it (with its own config layer) would reuse the first one's service, key and all. Prefer
+   * `layerFrom` or an adapter's `layer`.
+   */
+  static readonly layer: Layer.Layer<SolveKit, never, Transport | ClientConfig> = Layer.fresh(
+    Layer.effect(
+      SolveKit,
+      Effect.gen(function* () {
+        return yield* makeService(yield* ClientConfig, yield* Transport)
+      }),
+    ),
   )
 
   /**
@@ -290,18 +324,21 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
   static readonly layerKy = (
     options: ClientOptions & Omit<KyTransport.KyTransportOptions, "baseUrl"> & ResolveOptions,
   ): Layer.Layer<SolveKit, ConfigurationError> =>
-    // Fresh: Effect memoises a layer value across `provide` calls, so two clients built from the shared
-    // `SolveKit.layer` constant would otherwise share one service (and one API key).
-    Layer.fresh(SolveKit.layer).pipe(
-      Layer.provide(
-        KyTransport.layerFromClientConfig({
-          fetch: options.fetch,
-          maxBodyBytes: options.maxBodyBytes,
-          headers: options.headers,
-        }),
-      ),
-      Layer.provide(
-        layerFromOptions(options, { fallback: options.fallback, missingKeyHint: options.missingKeyHint }),
+    SolveKit.layerFrom(
+      Effect.map(
+        fromOptions(options, { fallback: options.fallback, missingKeyHint: options.missingKeyHint }),
+        (config): ClientParts => ({ config, transport: kyTransport(options) }),
       ),
     )
 }
+
+/** A ky transport for a client's configuration (its base URL), with these fetch, size cap and headers. */
+export const kyTransport =
+  (options: Omit<KyTransport.KyTransportOptions, "baseUrl">) =>
+  (config: ClientConfigShape): TransportShape =>
+    KyTransport.make({
+      baseUrl: config.baseUrl,
+      fetch: options.fetch,
+      maxBodyBytes: options.maxBodyBytes,
+      headers: options.headers,
+    })

@@ -7,8 +7,7 @@
  * @since 0.2.0
  */
 import * as Result from "effect/Result"
-import type { WireTask } from "../Protocol.ts"
-import type { TaskIssue } from "../Provider.ts"
+import type { TaskIssue, WireTask } from "../Provider.ts"
 import { parse, toFields } from "../Proxy.ts"
 
 export const splitProxy = (task: WireTask): Result.Result<WireTask, TaskIssue> => {

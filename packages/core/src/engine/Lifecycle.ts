@@ -32,7 +32,6 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import type * as Semaphore from "effect/Semaphore"
 import type * as Tracer from "effect/Tracer"
-import type { ClientConfigShape } from "./ClientConfig.ts"
 import {
   ApiError,
   ConfigurationError,
@@ -49,12 +48,14 @@ import {
   type TransportError,
   withTaskId,
   withTaskProgress,
-} from "./Errors.ts"
+} from "../domain/Errors.ts"
+import type { CreatedTask, Solved } from "../domain/Outcome.ts"
+import type { ProviderEndpoints } from "../domain/Provider.ts"
+import * as Protocol from "../wire/Protocol.ts"
+import { encodeIssue, requestTimedOut, type Transport, type TransportResponse } from "../wire/Transport.ts"
+import type { ClientConfigShape } from "./ClientConfig.ts"
 import { type EventListener, type LifecycleEvent, notifyListeners } from "./Events.ts"
 import * as Policy from "./Policy.ts"
-import * as Protocol from "./Protocol.ts"
-import type { ProviderEndpoints } from "./Provider.ts"
-import { encodeIssue, requestTimedOut, type Transport, type TransportResponse } from "./Transport.ts"
 
 // ===== Types =====
 
@@ -85,23 +86,7 @@ export const rawCodec = (taskType: string): TaskCodec<Record<string, unknown>> =
 })
 
 /** A solved task. */
-export interface Solved<S> {
-  readonly taskId: string
-  readonly solution: S
-  /** getTaskResult queries this task used (retries included; 0 when createTask answered directly). */
-  readonly queries: number
-  /** Milliseconds from the start of the call to the outcome. */
-  readonly elapsedMs: number
-}
-
-/** A created task, with its solution when createTask answered directly (recognition tasks). */
-export interface CreatedTask<S = Record<string, unknown>> {
-  readonly taskId: string
-  readonly taskType: string
-  /** Clock time (epoch ms) at which createTask was sent: the start of the provider's result window. */
-  readonly createdAt: number
-  readonly solution?: S | undefined
-}
+export type { CreatedTask, Solved } from "../domain/Outcome.ts"
 
 /** Per-call options shared by every lifecycle call. */
 export interface CallOptions {

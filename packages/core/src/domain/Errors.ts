@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
-import type { Settled } from "./PromiseClient.ts"
+import type { Settled } from "./Outcome.ts"
 import type { AnyTaskRequest } from "./Task.ts"
 
 /** The global brand every solvekit error carries (shared across package copies through `Symbol.for`). */

@@ -20,7 +20,12 @@
  */
 import type * as Result from "effect/Result"
 import type { ApiErrorReason } from "./Errors.ts"
-import type { WireTask } from "./Protocol.ts"
+
+/** The task object as sent: `{ type, ...fields }`, after validation (what `adaptTask` rewrites). */
+export interface WireTask {
+  readonly type: string
+  readonly [field: string]: unknown
+}
 
 /** Hard limits the lifecycle enforces whatever the polling policy says. */
 export interface ProviderLimits {

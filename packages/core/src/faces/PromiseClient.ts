@@ -27,8 +27,6 @@ import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import * as Batch from "./Batch.ts"
-import type { ClientOptions, ResolveOptions } from "./ClientConfig.ts"
 import {
   AbortedError,
   ConfigurationError,
@@ -37,20 +35,23 @@ import {
   type RequestError,
   type SolveError,
   type WaitError,
-} from "./Errors.ts"
-import { type EventListener, type LifecycleEvent, notifyListeners } from "./Events.ts"
-import type { KyTransportOptions } from "./KyTransport.ts"
+} from "../domain/Errors.ts"
+import type * as Outcome from "../domain/Outcome.ts"
+import type { AnyTaskDefinition, AnyTaskRequest, SolutionOf } from "../domain/Task.ts"
+import * as Batch from "../engine/Batch.ts"
+import type { ClientOptions, ResolveOptions } from "../engine/ClientConfig.ts"
+import { type EventListener, type LifecycleEvent, notifyListeners } from "../engine/Events.ts"
 import {
   type CreatedTask,
   CreateProbe,
   type FeedbackOptions,
   type Solved,
   type SolveOptions,
-} from "./Lifecycle.ts"
-import type { PollPolicy } from "./Policy.ts"
-import type { Balance, FeedbackResult } from "./Protocol.ts"
+} from "../engine/Lifecycle.ts"
+import type { PollPolicy } from "../engine/Policy.ts"
+import type { KyTransportOptions } from "../wire/KyTransport.ts"
+import type { Balance, FeedbackResult } from "../wire/Protocol.ts"
 import { DEFAULT_BATCH_CONCURRENCY, SolveKit, type TaskHandle, type WaitSolution } from "./SolveKit.ts"
-import type { AnyTaskDefinition, AnyTaskRequest, SolutionOf } from "./Task.ts"
 
 /** Options every Promise call accepts. */
 export interface SignalOptions {
@@ -83,14 +84,7 @@ export interface PromiseSolveAllOptions extends PromiseSolveOptions {
  * One settled task of a batch, shaped like `Promise.allSettled` entries plus its index (position in the
  * input) and task. `E` is `SolveError`, or also `AbortedError` in an aborted batch's `AbortedError.settled`.
  */
-export type Settled<R extends AnyTaskRequest, E = SolveError> =
-  | {
-      readonly status: "fulfilled"
-      readonly index: number
-      readonly task: R
-      readonly value: Solved<SolutionOf<R>>
-    }
-  | { readonly status: "rejected"; readonly index: number; readonly task: R; readonly reason: E }
+export type Settled<R extends AnyTaskRequest, E = SolveError> = Outcome.Settled<R, E>
 
 /** The Promise client every adapter returns. */
 export interface SolveKitClient extends AsyncDisposable {

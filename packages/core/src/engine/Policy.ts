@@ -13,7 +13,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Pull from "effect/Pull"
 import * as Schedule from "effect/Schedule"
-import type { ProviderLimits, ProviderPollingAdvice } from "./Provider.ts"
+import type { ProviderLimits, ProviderPollingAdvice } from "../domain/Provider.ts"
 
 /** What a policy knows when it chooses the next delay. */
 export interface PollContext {

@@ -16,11 +16,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { ConfigurationError } from "../domain/Errors.ts"
+import * as Provider from "../domain/Provider.ts"
 import * as AdaptivePolicy from "./AdaptivePolicy.ts"
-import { ConfigurationError } from "./Errors.ts"
 import type { EventListener } from "./Events.ts"
 import * as Policy from "./Policy.ts"
-import * as Provider from "./Provider.ts"
 
 export interface ClientConfigShape {
   /** The provider key; an empty `Redacted` when `keyless`. Sent only as the body's `clientKey`. */

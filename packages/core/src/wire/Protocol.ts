@@ -19,53 +19,14 @@ import {
   excerptOf,
   scrubSecrets,
   TransportError,
-} from "./Errors.ts"
-import type { Provider } from "./Provider.ts"
+} from "../domain/Errors.ts"
+import type { Provider } from "../domain/Provider.ts"
+
+// What solvekit sends is built by the lifecycle from validated tasks; the task object's shape is the
+// provider's `WireTask` (domain), re-exported here for the protocol's readers.
+export type { WireTask } from "../domain/Provider.ts"
+
 import type { TransportResponse } from "./Transport.ts"
-
-// ===== Requests (what solvekit sends) =====
-
-// Absent from the bodies of a keyless client: its relay adds the key server-side.
-const ClientKey = /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.Redacted(Schema.String))
-
-/** The task object as sent: `{ type, ...fields }`. */
-export const WireTask = /*#__PURE__*/ Schema.StructWithRest(
-  /*#__PURE__*/ Schema.Struct({ type: Schema.String }),
-  [/*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown)],
-)
-export type WireTask = typeof WireTask.Type
-
-export const CreateTaskRequest = /*#__PURE__*/ Schema.Struct({
-  clientKey: ClientKey,
-  task: WireTask,
-  appId: /*#__PURE__*/ Schema.optionalKey(Schema.String),
-  callbackUrl: /*#__PURE__*/ Schema.optionalKey(Schema.String),
-})
-export type CreateTaskRequest = typeof CreateTaskRequest.Type
-
-export const GetTaskResultRequest = /*#__PURE__*/ Schema.Struct({
-  clientKey: ClientKey,
-  taskId: /*#__PURE__*/ Schema.Union([Schema.String, Schema.Number]),
-})
-export type GetTaskResultRequest = typeof GetTaskResultRequest.Type
-
-export const GetBalanceRequest = /*#__PURE__*/ Schema.Struct({ clientKey: ClientKey })
-export type GetBalanceRequest = typeof GetBalanceRequest.Type
-
-export const FeedbackTaskRequest = /*#__PURE__*/ Schema.Struct({
-  clientKey: ClientKey,
-  appId: /*#__PURE__*/ Schema.optionalKey(Schema.String),
-  taskId: /*#__PURE__*/ Schema.Union([Schema.String, Schema.Number]),
-  result: /*#__PURE__*/ Schema.Struct({
-    invalid: Schema.Boolean,
-    code: /*#__PURE__*/ Schema.optionalKey(Schema.Number),
-    message: /*#__PURE__*/ Schema.optionalKey(Schema.String),
-  }),
-})
-export type FeedbackTaskRequest = typeof FeedbackTaskRequest.Type
-
-export const GetTokenRequest = CreateTaskRequest
-export type GetTokenRequest = CreateTaskRequest
 
 // ===== Responses (what solvekit accepts) =====
 

@@ -16,8 +16,7 @@ import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import ky, { type KyInstance, type Options } from "ky"
-import { ClientConfig } from "./ClientConfig.ts"
-import { sanitizeCause, TransportError } from "./Errors.ts"
+import { sanitizeCause, TransportError } from "../domain/Errors.ts"
 import {
   DEFAULT_MAX_BODY_BYTES,
   encodeBody,
@@ -315,15 +314,3 @@ const transportErrorOf = (endpoint: string, cause: unknown): TransportError => {
 /** A `Transport` layer on ky for an explicit base URL. */
 export const layer = (options: KyTransportOptions): Layer.Layer<Transport> =>
   Layer.sync(Transport, () => make(options))
-
-/** A `Transport` layer on ky that takes the base URL from `ClientConfig`. */
-export const layerFromClientConfig = (
-  options: Omit<KyTransportOptions, "baseUrl"> = {},
-): Layer.Layer<Transport, never, ClientConfig> =>
-  Layer.effect(
-    Transport,
-    Effect.gen(function* () {
-      const config = yield* ClientConfig
-      return make({ ...options, baseUrl: config.baseUrl })
-    }),
-  )

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { TaskStatus } from "./Protocol.ts"
+import type { TaskStatus } from "../wire/Protocol.ts"
 
 interface EventBase {
   readonly taskType: string

@@ -22,7 +22,7 @@
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { TransportError } from "./Errors.ts"
+import { TransportError } from "../domain/Errors.ts"
 
 /** One raw HTTP answer. */
 export interface TransportResponse {
@@ -39,18 +39,18 @@ export interface PostOptions {
   readonly timeoutMs?: number | undefined
 }
 
-export class Transport extends Context.Service<
-  Transport,
-  {
-    readonly post: (
-      endpoint: string,
-      body: unknown,
-      options?: PostOptions,
-    ) => Effect.Effect<TransportResponse, TransportError>
-    /** `post` bounds each request by `options.timeoutMs` itself, with `requestTimedOut`. */
-    readonly enforcesTimeout?: boolean | undefined
-  }
->()("@solvekit/core/Transport") {}
+/** What a transport does: POST a JSON body to an endpoint, answer with the raw status and text. */
+export interface TransportShape {
+  readonly post: (
+    endpoint: string,
+    body: unknown,
+    options?: PostOptions,
+  ) => Effect.Effect<TransportResponse, TransportError>
+  /** `post` bounds each request by `options.timeoutMs` itself, with `requestTimedOut`. */
+  readonly enforcesTimeout?: boolean | undefined
+}
+
+export class Transport extends Context.Service<Transport, TransportShape>()("@solvekit/core/Transport") {}
 
 /**
  * The failure of a request that got no whole answer in time: it may have reached the server, so a createTask
