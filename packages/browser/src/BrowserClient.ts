@@ -26,10 +26,10 @@ import {
   SolveKit,
   type SolveKitClient,
 } from "@solvekit/core"
+import { globalFetch, runConfigurationSync } from "@solvekit/core/internal"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 
 /** Settings shared by both modes. */
 export interface BrowserCommonOptions extends Omit<ClientOptions, "apiKey" | "baseUrl" | "keyless"> {
@@ -70,9 +70,6 @@ export interface RelayModeOptions extends BrowserCommonOptions {
 }
 
 export type BrowserClientOptions = KeyModeOptions | RelayModeOptions
-
-/** The page's fetch, looked up per request and called with the global object as receiver. */
-const pageFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)
 
 const configurationError = (detail: string) => new ConfigurationError({ detail })
 
@@ -143,7 +140,7 @@ const layerResolved = <E>(
     Effect.map(config, (resolved) => ({
       config: resolved,
       transport: kyTransport({
-        fetch: options.fetch ?? pageFetch,
+        fetch: options.fetch ?? globalFetch,
         maxBodyBytes: options.maxBodyBytes,
         headers: options.headers,
       }),
@@ -175,7 +172,6 @@ export const layer = (options: BrowserClientOptions): Layer.Layer<SolveKit, Conf
  * const { solution } = await client.solve(AntiTurnstileTaskProxyLess({ websiteURL, websiteKey }), { signal })
  */
 export const createClient = (options: BrowserClientOptions): SolveKitClient => {
-  const resolved = Effect.runSync(Effect.result(resolve(options)))
-  if (Result.isFailure(resolved)) throw resolved.failure
-  return makePromiseClient(layerResolved(options, Effect.succeed(resolved.success)))
+  const resolved = runConfigurationSync(resolve(options))
+  return makePromiseClient(layerResolved(options, Effect.succeed(resolved)))
 }

@@ -17,6 +17,7 @@ import {
   SolveKit,
   type SolveKitClient,
 } from "@solvekit/core"
+import { globalFetch } from "@solvekit/core/internal"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as DenoConfig from "./DenoConfig.ts"
@@ -37,16 +38,12 @@ export interface DenoClientOptions extends ClientOptions {
 
 const USER_AGENT = "solvekit-deno/0.1"
 
-// Looked up at each request rather than captured, so a later replacement of the global (a test double,
-// an instrumented fetch) is honoured.
-const denoFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)
-
 const layerResolved = (config: ClientConfigShape, options: DenoClientOptions): Layer.Layer<SolveKit> =>
   SolveKit.layerFrom(
     Effect.succeed({
       config,
       transport: kyTransport({
-        fetch: options.fetch ?? denoFetch,
+        fetch: options.fetch ?? globalFetch,
         maxBodyBytes: options.maxBodyBytes,
         headers: { "user-agent": USER_AGENT, ...options.headers },
       }),

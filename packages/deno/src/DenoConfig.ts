@@ -23,16 +23,14 @@ import {
   ClientConfig,
   type ClientConfigShape,
   type ClientOptions,
-  ConfigurationError,
+  type ConfigurationError,
   type EnvironmentVariables,
   type Provider,
   ProviderEnvironment,
 } from "@solvekit/core"
-import * as Cause from "effect/Cause"
+import { runConfigurationSync } from "@solvekit/core/internal"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import { denoNamespace } from "./internal/DenoRuntime.ts"
 
 /**
@@ -124,11 +122,5 @@ export const resolve = (
 }
 
 /** `resolve`, run now: throws `ConfigurationError` at once, as a Promise user expects from `createClient()`. */
-export const resolveSync = (options: ClientOptions, environment?: DenoEnvironment): ClientConfigShape => {
-  const exit = Effect.runSyncExit(resolve(options, environment))
-  if (Exit.isSuccess(exit)) return exit.value
-  throw Option.getOrElse(
-    Cause.findErrorOption(exit.cause),
-    () => new ConfigurationError({ detail: "The client configuration could not be read." }),
-  )
-}
+export const resolveSync = (options: ClientOptions, environment?: DenoEnvironment): ClientConfigShape =>
+  runConfigurationSync(resolve(options, environment))

@@ -31,11 +31,10 @@ import {
   type Provider,
   ProviderEnvironment,
 } from "@solvekit/core"
-import * as Cause from "effect/Cause"
+import { runConfigurationSync } from "@solvekit/core/internal"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type { ProxySettings } from "./NodeHttp.ts"
 
@@ -179,11 +178,4 @@ export const resolveAmbient = (
 export const resolveSync = (
   options: ClientOptions & NodeConnectionOptions,
   env: ConfigProvider.ConfigProvider = ConfigProvider.fromEnv(),
-): NodeResolvedConfig => {
-  const exit = Effect.runSyncExit(resolve(options, env))
-  if (Exit.isSuccess(exit)) return exit.value
-  throw Option.getOrElse(
-    Cause.findErrorOption(exit.cause),
-    () => new ConfigurationError({ detail: "The client configuration could not be read." }),
-  )
-}
+): NodeResolvedConfig => runConfigurationSync(resolve(options, env))

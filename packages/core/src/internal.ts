@@ -1,0 +1,8 @@
+/**
+ * `@solvekit/core/internal`: what only the adapters (`@solvekit/node`, `@solvekit/browser`, `@solvekit/deno`)
+ * share, in one place instead of one copy per adapter. Not part of the public API: names here may change in
+ * any release. Users import the adapter for their runtime.
+ *
+ * @internal
+ */
+export { globalFetch, runConfigurationSync } from "./internal/Configuration.ts"
