@@ -436,6 +436,6 @@ npm run bench -- --quick # smaller workloads, to try the harness
 \`\`\`
 
 \`scripts/bench.sh\` builds the packages (turbo), then runs \`node apps/bench/dist/main.js\`, which writes this
-file. The sources are in \`apps/bench/src\`; the learned policy is \`packages/core/src/AdaptivePolicy.ts\`.
+file. The sources are in \`apps/bench/src\`; the learned policy is \`packages/core/src/engine/AdaptivePolicy.ts\`.
 `
 }
