@@ -82,7 +82,8 @@ export function inspectTarball(dir, files, versions) {
     problems.push(`"exports" must be a subpath map with a "." entry`)
   } else {
     for (const key of Object.keys(exportsField)) {
-      if (/^\.\/(dist|src|internal)(\/|$)/.test(key) && exportsField[key] !== null) {
+      // `./internal` alone is core's deliberate adapter entry (one file); folders behind it stay closed.
+      if (/^\.\/(dist|src)(\/|$)|^\.\/internal\//.test(key) && exportsField[key] !== null) {
         problems.push(`exports["${key}"] makes build output or internals importable`)
       }
     }
