@@ -26,12 +26,6 @@ export const currentDefault: PolicyUnderTest = {
   make: () => Policy.defaultPolicy,
 }
 
-export const simpleAdaptive: PolicyUnderTest = {
-  label: "Policy.adaptive",
-  description: "core's `Policy.adaptive()` (first query at the learned median, then every 3 s)",
-  make: () => Policy.adaptive(),
-}
-
 export const learned: PolicyUnderTest = {
   label: "AdaptivePolicy",
   description:

@@ -176,7 +176,7 @@ workload tasks finish from the first second on, so there is little to skip: no s
 fixed poll there. For its first 20
 completions of a type it follows the provider's advice (first query at 1.5 s, then every 3 s), which is why its
 cold rows resemble "default today". Today's default costs more than the plain fixed poll on both workloads (its
-early first query is nearly always wasted), and \`Policy.adaptive\` trades queries for much longer delays.
+early first query is nearly always wasted).
 `
 }
 

@@ -50,7 +50,7 @@ const machine = describeMachine()
 
 const settings = quick ? { ...defaultSettings, tasks: 500, warmupTasks: 150, coldTasks: 50 } : defaultSettings
 const workloads = [uniformWorkload, skewedWorkload]
-const policies = [Policies.fixed3s, Policies.currentDefault, Policies.simpleAdaptive, Policies.learned]
+const policies = [Policies.fixed3s, Policies.currentDefault, Policies.learned]
 const seeds = quick ? [1] : [1, 2, 3]
 
 const polling = await attempt(`polling efficiency (virtual time)${quick ? ", quick" : ""}`, async () => {

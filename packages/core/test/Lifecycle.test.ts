@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Result, Stream } from "effect"
+import { type Duration, Effect, Exit, Fiber, Result, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import type { SolveError } from "../src/domain/Errors.ts"
 import { CapSolver } from "../src/domain/Provider.ts"
@@ -949,26 +949,9 @@ describe("Lifecycle", () => {
       }),
     )
 
-    it.effect("Policy.adaptive learns the usual solve time and aims the first query at it", () =>
-      Effect.gen(function* () {
-        const policy = Policy.adaptive({ minSamples: 3 })
-        for (let i = 0; i < 3; i++) {
-          yield* policy.observe({ taskType: "T", solveMs: 8_000, queries: 3, outcome: "ready" })
-        }
-        const context: Policy.PollContext = {
-          taskType: "T",
-          kind: "token",
-          attempt: 0,
-          elapsedMs: 0,
-          lastStatus: "created",
-          limits: CapSolver.limits,
-          advice: CapSolver.polling,
-        }
-        assert.strictEqual(Duration.toMillis(yield* policy.nextDelay(context)), 8_000)
-        const other = yield* policy.nextDelay({ ...context, taskType: "Unseen" })
-        assert.strictEqual(Duration.toMillis(other), CapSolver.polling.firstDelayMs)
-      }),
-    )
+    it("offers no second learner next to AdaptivePolicy (Policy.adaptive was removed)", () => {
+      assert.isFalse("adaptive" in Policy)
+    })
   })
 
   describe("events", () => {

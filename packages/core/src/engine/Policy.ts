@@ -129,58 +129,6 @@ export const defaultPolicy: PollPolicy = {
 
 export { defaultPolicy as default }
 
-/**
- * A policy that learns, per task type, from the client's own recent solve times: the first query waits for
- * roughly the `quantile` of recent solve times (so most tasks are ready at the first query), then it polls at
- * `interval`. Until `minSamples` completions are known for a type it behaves like `defaultPolicy`.
- *
- * State lives in the returned value: create one per client (or share one across clients to pool history).
- * Simpler than `AdaptivePolicy.make()` (the client default), which also tightens the gap where tasks finish and
- * keeps tail latency bounded; prefer that one.
- */
-export const adaptive = (
-  options: {
-    readonly window?: number
-    readonly minSamples?: number
-    readonly quantile?: number
-    readonly interval?: Duration.Input
-    readonly minFirstDelay?: Duration.Input
-  } = {},
-): PollPolicy => {
-  const window = options.window ?? 50
-  const minSamples = options.minSamples ?? 5
-  const quantile = options.quantile ?? 0.5
-  const minFirst = Duration.toMillis(Duration.fromInputUnsafe(options.minFirstDelay ?? "500 millis"))
-  const history = new Map<string, Array<number>>()
-  return {
-    name: `adaptive(q${quantile}, window ${window})`,
-    nextDelay: (context) =>
-      Effect.sync(() => {
-        const interval =
-          options.interval === undefined
-            ? context.advice.intervalMs
-            : Duration.toMillis(Duration.fromInputUnsafe(options.interval))
-        const samples = history.get(context.taskType) ?? []
-        if (samples.length < minSamples) {
-          return Duration.millis(context.attempt === 0 ? context.advice.firstDelayMs : interval)
-        }
-        const sorted = [...samples].sort((a, b) => a - b)
-        const target = sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? 0
-        if (context.attempt === 0) return Duration.millis(Math.max(minFirst, target))
-        // Past the learned target, poll at the interval, but never more often than half of it.
-        return Duration.millis(Math.max(interval / 2, Math.min(interval, target - context.elapsedMs)))
-      }),
-    observe: (completion) =>
-      Effect.sync(() => {
-        if (completion.outcome !== "ready") return
-        const samples = history.get(completion.taskType) ?? []
-        samples.push(completion.solveMs)
-        if (samples.length > window) samples.shift()
-        history.set(completion.taskType, samples)
-      }),
-  }
-}
-
 // ===== Retries of idempotent calls =====
 
 /** Backoff for transient failures (network, 5xx, 429, overload codes). Jitter is applied as ×[0.8, 1.2]. */
