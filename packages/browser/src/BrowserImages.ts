@@ -17,13 +17,13 @@ import * as Data from "effect/Data"
 /** Default cap: 1 MiB of image bytes (typical captcha images are a few KB). */
 export const DEFAULT_MAX_IMAGE_BYTES = 1024 * 1024
 
-/** What `toBase64` reads. A string must be a `data:` URL. */
+/** What `imageToBase64` reads. A string must be a `data:` URL. */
 export type ImageSource = Blob | HTMLCanvasElement | HTMLImageElement | string
 
 /** What kind of source an error is about. */
 export type ImageSourceKind = "blob" | "file" | "canvas" | "image" | "data URL" | "string" | "value"
 
-export interface ToBase64Options {
+export interface ImageToBase64Options {
   /** Largest accepted image in bytes (before base64). Default `DEFAULT_MAX_IMAGE_BYTES` (1 MiB). */
   readonly maxBytes?: number | undefined
   /** Encoding for canvases and images, e.g. `"image/jpeg"`. Default `"image/png"` (lossless). */
@@ -31,6 +31,9 @@ export interface ToBase64Options {
   /** Quality from 0 to 1 for lossy `type`s (the browser's default otherwise). */
   readonly quality?: number | undefined
 }
+
+/** @deprecated Use ImageToBase64Options; removed in 0.3. */
+export type ToBase64Options = ImageToBase64Options
 
 const Brand: unique symbol = Symbol.for("@solvekit/browser/ImageInputError") as never
 
@@ -40,7 +43,7 @@ const Base = <Tag extends string>(tag: Tag) => {
   return Class
 }
 
-/** The source is not something `toBase64` reads, or holds no usable image. `reason` says which. */
+/** The source is not something `imageToBase64` reads, or holds no usable image. `reason` says which. */
 export class UnsupportedImageError extends Base("UnsupportedImageError")<{
   readonly source: ImageSourceKind
   readonly reason: string
@@ -77,7 +80,7 @@ export type ImageInputError = UnsupportedImageError | ImageTooLargeError | Taint
 const hasTag = (u: unknown, tag: string): boolean =>
   typeof u === "object" && u !== null && Brand in u && (u as { readonly _tag?: unknown })._tag === tag
 
-/** Any error `toBase64` raises (works across package copies). */
+/** Any error `imageToBase64` raises (works across package copies). */
 export const isImageInputError = (u: unknown): u is ImageInputError =>
   hasTag(u, "UnsupportedImageError") || hasTag(u, "ImageTooLargeError") || hasTag(u, "TaintedCanvasError")
 export const isUnsupportedImageError = (u: unknown): u is UnsupportedImageError =>
@@ -161,7 +164,7 @@ const isSecurityError = (error: unknown): boolean =>
 const fromCanvas = (
   canvas: HTMLCanvasElement,
   source: "canvas" | "image",
-  options: ToBase64Options,
+  options: ImageToBase64Options,
   maxBytes: number,
 ): string => {
   if (canvas.width === 0 || canvas.height === 0) {
@@ -177,7 +180,7 @@ const fromCanvas = (
   return fromDataUrl(dataUrl, source, maxBytes)
 }
 
-const fromImage = async (image: HTMLImageElement, options: ToBase64Options, maxBytes: number) => {
+const fromImage = async (image: HTMLImageElement, options: ImageToBase64Options, maxBytes: number) => {
   try {
     // Waits for an image that is still loading; fails for a broken or missing src.
     await image.decode()
@@ -207,10 +210,13 @@ const fromImage = async (image: HTMLImageElement, options: ToBase64Options, maxB
  * and `UnsupportedImageError` for anything else it cannot read.
  *
  * @example
- * const body = await toBase64(document.querySelector("img#captcha")!)
+ * const body = await imageToBase64(document.querySelector("img#captcha")!)
  * const { solution } = await client.solve(ImageToTextTask({ body }))
  */
-export const toBase64 = async (source: ImageSource, options: ToBase64Options = {}): Promise<string> => {
+export const imageToBase64 = async (
+  source: ImageSource,
+  options: ImageToBase64Options = {},
+): Promise<string> => {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES
   if (typeof source === "string") return fromDataUrl(source.trim(), "data URL", maxBytes)
   switch (toStringTag(source)) {
@@ -229,3 +235,6 @@ export const toBase64 = async (source: ImageSource, options: ToBase64Options = {
       })
   }
 }
+
+/** @deprecated Use imageToBase64; removed in 0.3. */
+export const toBase64 = imageToBase64

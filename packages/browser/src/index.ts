@@ -22,12 +22,15 @@ export {
 } from "./BrowserClient.ts"
 
 // ===== Images for recognition tasks =====
+// `toBase64` and `ToBase64Options` are the deprecated names of `imageToBase64` and its options (removed in 0.3).
 export {
   DEFAULT_MAX_IMAGE_BYTES,
   type ImageInputError,
   type ImageSource,
   type ImageSourceKind,
+  type ImageToBase64Options,
   ImageTooLargeError,
+  imageToBase64,
   isImageInputError,
   isImageTooLargeError,
   isTaintedCanvasError,

@@ -4,6 +4,7 @@ import {
   type BrowserClientOptions,
   createClient,
   ImageToTextTask,
+  imageToBase64,
   isAbortedError,
   isApiError,
   isConfigurationError,
@@ -13,7 +14,6 @@ import {
   Policy,
   ReCaptchaV2TaskProxyLess,
   type SolveKitClient,
-  toBase64,
 } from "../src/index.ts"
 import { auditOf } from "./support/audit.ts"
 import { PIXEL_PNG_BASE64, TEST_KEYS } from "./support/fixtures.ts"
@@ -57,7 +57,7 @@ describe.each(modes)("BrowserClient in $mode", ({ options }) => {
   afterAll(() => client.dispose())
 
   it("solves a recognition task from createTask's answer, without polling", async () => {
-    const body = await toBase64(drawnCanvas())
+    const body = await imageToBase64(drawnCanvas())
     const solved = await client.solve(ImageToTextTask({ body }))
     expect(solved.solution.text).toMatch(/^[0-9a-f]{6}$/)
     expect(solved.queries).toBe(0)

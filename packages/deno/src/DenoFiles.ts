@@ -10,12 +10,15 @@ import { type DenoNamespace, denoNamespace, isDenoError } from "./internal/DenoR
 /** Default cap: 1 MiB of image bytes (CapSolver does not publish a limit; captcha images are a few KB). */
 export const DEFAULT_MAX_IMAGE_BYTES = 1024 * 1024
 
-export interface ReadImageOptions {
+export interface ImageToBase64Options {
   /** Largest accepted file in bytes (before base64). Default `DEFAULT_MAX_IMAGE_BYTES` (1 MiB). */
   readonly maxBytes?: number | undefined
   /** Stops the read; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
+
+/** @deprecated Use ImageToBase64Options; removed in 0.3. */
+export type ReadImageOptions = ImageToBase64Options
 
 const Brand: unique symbol = Symbol.for("@solvekit/deno/FileError") as never
 
@@ -122,14 +125,22 @@ export const isFileReadError = (u: unknown): u is FileReadError => isBranded(u, 
  * `FilePermissionError` or `FileReadError`; with the signal's reason when aborted.
  *
  * @example
- * const body = await readImageBase64("./captcha.png")
+ * const body = await imageToBase64("./captcha.png")
  * const { solution } = await client.solve(ImageToTextTask({ body }))
  */
-export const readImageBase64 = async (path: string | URL, options: ReadImageOptions = {}): Promise<string> =>
-  toBase64(await readImage(path, options))
+export const imageToBase64 = async (
+  path: string | URL,
+  options: ImageToBase64Options = {},
+): Promise<string> => bytesToBase64(await readImage(path, options))
 
-/** Reads an image file into memory, under the same rules as `readImageBase64`. */
-export const readImage = async (path: string | URL, options: ReadImageOptions = {}): Promise<Uint8Array> => {
+/** @deprecated Use imageToBase64; removed in 0.3. */
+export const readImageBase64 = imageToBase64
+
+/** Reads an image file into memory, under the same rules as `imageToBase64`. */
+export const readImage = async (
+  path: string | URL,
+  options: ImageToBase64Options = {},
+): Promise<Uint8Array> => {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES
   if (!Number.isFinite(maxBytes) || maxBytes <= 0) throw new RangeError("maxBytes must be a positive number")
   options.signal?.throwIfAborted()
@@ -176,7 +187,7 @@ const fileError = (deno: DenoNamespace, cause: unknown, path: string): ImageFile
 }
 
 /** Base64 without a `Buffer`: `btoa` over a binary string built in chunks (spread arguments are capped). */
-const toBase64 = (bytes: Uint8Array): string => {
+const bytesToBase64 = (bytes: Uint8Array): string => {
   const chunk = 0x8000
   let binary = ""
   for (let offset = 0; offset < bytes.byteLength; offset += chunk) {

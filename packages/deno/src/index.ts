@@ -14,8 +14,9 @@ export * from "@solvekit/core"
 // ===== The Deno client =====
 export { createClient, type DenoClientOptions, layer } from "./DenoClient.ts"
 export { API_KEY_ENV, BASE_URL_ENV, ENV_VARIABLES } from "./DenoConfig.ts"
-
 // ===== Image files for recognition tasks =====
+// `readImageBase64` and `ReadImageOptions` are the deprecated names of `imageToBase64` and its options
+// (removed in 0.3).
 export {
   DEFAULT_MAX_IMAGE_BYTES,
   FileNotFoundError,
@@ -23,6 +24,8 @@ export {
   FileReadError,
   FileTooLargeError,
   type ImageFileError,
+  type ImageToBase64Options,
+  imageToBase64,
   isFileNotFoundError,
   isFilePermissionError,
   isFileReadError,
