@@ -5,4 +5,7 @@
  *
  * @internal
  */
+
+export { scrubSecrets } from "./domain/Errors.ts"
 export { globalFetch, runConfigurationSync } from "./internal/Configuration.ts"
+export { type BodyMessage, BodyTooLarge, readBodyCapped } from "./wire/Body.ts"

@@ -16,6 +16,7 @@ import {
   isTransportError,
   PollBudgetExhaustedError,
   SolveKitErrorBrand,
+  scrubSecrets,
   TaskDeadlineError,
   TaskTimeoutError,
   TransportError,
@@ -204,6 +205,29 @@ describe("Errors", () => {
         }),
       )
     }
+
+    describe("scrubSecrets", () => {
+      it("removes the key as it is and in any case", () => {
+        const text = `key ${Scripted.API_KEY}, quoted ${Scripted.API_KEY.toLowerCase()}`
+        assert.strictEqual(scrubSecrets(text, [Scripted.API_KEY]), "key <redacted>, quoted <redacted>")
+      })
+
+      it("removes the key as a JSON body spells it, escapes included", () => {
+        const key = 'CAP-"quoted"\\back\tslash'
+        const body = JSON.stringify({ errorDescription: `bad key ${key}`, echo: key })
+        assert.notStrictEqual(body.indexOf(JSON.stringify(key).slice(1, -1)), -1)
+        const scrubbed = scrubSecrets(body, [key])
+        assert.deepStrictEqual(JSON.parse(scrubbed), {
+          errorDescription: "bad key <redacted>",
+          echo: "<redacted>",
+        })
+      })
+
+      it("leaves text without the key, and an empty key, alone", () => {
+        assert.strictEqual(scrubSecrets("nothing here", [Scripted.API_KEY, ""]), "nothing here")
+        assert.strictEqual(scrubSecrets("nothing here", undefined), "nothing here")
+      })
+    })
 
     it("the key is redacted in the client config, whatever prints it", () => {
       const key = Redacted.make(Scripted.API_KEY, { label: "apiKey" })

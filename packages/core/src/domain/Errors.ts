@@ -91,13 +91,26 @@ export const excerptOf = (raw: string, max: number = MAX_EXCERPT_LENGTH): string
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
- * Replaces every occurrence of the secrets (the API key) in `text` with `<redacted>`, ignoring case: a
- * server may echo the key inside a field that solvekit lower-cases before quoting it.
+ * The spellings of a secret that can appear in text: as it is, and escaped inside a JSON string (a key with a
+ * quote, backslash or control character reads differently in a JSON body than in itself). Longest first, so
+ * no shorter spelling cuts into a longer one and leaves part of it behind.
+ */
+const spellingsOf = (secret: string): ReadonlyArray<string> =>
+  [...new Set([secret, JSON.stringify(secret).slice(1, -1)])].sort((a, b) => b.length - a.length)
+
+/**
+ * Replaces every occurrence of the secrets (the API key) in `text` with `<redacted>`, as they are and as a
+ * JSON string spells them, ignoring case: a server may echo the key inside a field that solvekit lower-cases
+ * before quoting it, and a raw JSON body carries the key escaped. The one scrubber of solvekit: errors and the
+ * Node relay's answers to browsers both go through it.
  */
 export const scrubSecrets = (text: string, secrets: ReadonlyArray<string> | undefined): string => {
   let out = text
   for (const secret of secrets ?? []) {
-    if (secret.length > 0) out = out.replace(new RegExp(escapeRegExp(secret), "gi"), "<redacted>")
+    if (secret.length === 0) continue
+    for (const spelling of spellingsOf(secret)) {
+      out = out.replace(new RegExp(escapeRegExp(spelling), "gi"), "<redacted>")
+    }
   }
   return out
 }

@@ -17,6 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import ky, { type KyInstance, type Options } from "ky"
 import { sanitizeCause, TransportError } from "../domain/Errors.ts"
+import { BodyTooLarge, readBodyCapped } from "./Body.ts"
 import {
   DEFAULT_MAX_BODY_BYTES,
   encodeBody,
@@ -78,56 +79,6 @@ export const requestNeverSent = (error: unknown): boolean => {
     return visit(e.cause, depth + 1)
   }
   return visit(error, 0)
-}
-
-class BodyTooLarge {
-  readonly _tag = "BodyTooLarge"
-}
-
-/** Shared: a non-streaming `decode` call keeps no state between calls. */
-const utf8 = new TextDecoder()
-
-/** Reads a body as text; refuses (cancelling the stream) past `maxBytes`, and cancels it when `signal` aborts. */
-const readCapped = async (response: Response, maxBytes: number, signal?: AbortSignal): Promise<string> => {
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined)
-    throw new BodyTooLarge()
-  }
-  if (response.body === null) return ""
-  const reader = response.body.getReader()
-  // The reader holds the stream's lock, so only it can cancel the body (which closes the connection) when a
-  // timeout or an abort interrupts the read: `response.body.cancel()` would fail on the locked stream.
-  const onAbort = () => void reader.cancel().catch(() => undefined)
-  signal?.addEventListener("abort", onAbort, { once: true })
-  if (signal?.aborted === true) onAbort()
-  const chunks: Array<Uint8Array> = []
-  let total = 0
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (signal?.aborted === true) throw signal.reason
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined)
-        throw new BodyTooLarge()
-      }
-      chunks.push(value)
-    }
-  } finally {
-    signal?.removeEventListener("abort", onAbort)
-  }
-  // A small answer arrives in one chunk: decoded as it is, without a copy.
-  if (chunks.length === 1) return utf8.decode(chunks[0])
-  if (chunks.length === 0) return ""
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return utf8.decode(bytes)
 }
 
 /** Per-request options for `handOff` (ky forwards options it does not know to its `fetch`). */
@@ -283,7 +234,7 @@ const sendOnce = async (
   } as Options)
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), clock.currentTimeMillisUnsafe())
   try {
-    const text = await readCapped(response, maxBodyBytes, signal)
+    const text = await readBodyCapped(response, maxBodyBytes, signal)
     return { status: response.status, retryAfterMs, body: text }
   } catch (cause) {
     throw new AnswerFailure(response.status, retryAfterMs, cause)
