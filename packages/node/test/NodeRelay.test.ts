@@ -555,8 +555,82 @@ describe("when the provider's answer cannot be passed on", () => {
 
     const answer = await post(relay.handle, "createTask", recaptcha("site"))
 
-    expect(answer.body.errorCode).toBe("ERROR_KEY_[redacted]")
-    expect(events).toMatchObject([{ _tag: "Forwarded", errorCode: "ERROR_KEY_[redacted]" }])
+    expect(answer.body.errorCode).toBe("ERROR_KEY_<redacted>")
+    expect(events).toMatchObject([{ _tag: "Forwarded", errorCode: "ERROR_KEY_<redacted>" }])
     expect(JSON.stringify(events)).not.toContain(KEY)
+  })
+})
+
+describe("reading the provider's answer as core does", () => {
+  /** A provider that answers each endpoint with a scripted body, built from the key it was sent. */
+  const scripted = async (answers: Record<string, (clientKey: string) => unknown>) => {
+    const server = await listen(async (req, res) => {
+      const chunks: Array<Buffer> = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      const { clientKey } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { clientKey: string }
+      const answer = answers[(req.url ?? "").replace(/^\//, "")]
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify(answer?.(clientKey) ?? { errorId: 1, errorCode: "ERROR_UNEXPECTED" }))
+    })
+    cleanups.push(() => server.close())
+    return server
+  }
+
+  it("scrubs the key in any case, and as a JSON string escapes it, from the answer and the events", async () => {
+    const quotedKey = 'SENTINEL-"QUOTED"-KEY'
+    const provider = await scripted({
+      createTask: (clientKey) => ({
+        errorId: 1,
+        errorCode: `ERROR_${clientKey.toUpperCase()}`,
+        errorDescription: `key ${clientKey.toLowerCase()} or ${clientKey}`,
+      }),
+    })
+    const { relay, events } = makeRelay({ baseUrl: provider.url, apiKey: quotedKey })
+
+    const answer = await post(relay.handle, "createTask", recaptcha("site"))
+
+    expect(answer.body).toMatchObject({
+      errorCode: "ERROR_<redacted>",
+      errorDescription: "key <redacted> or <redacted>",
+    })
+    expect(events).toMatchObject([{ _tag: "Forwarded", errorCode: "ERROR_<redacted>" }])
+    expect(JSON.stringify([answer.body, events]).toLowerCase()).not.toContain("quoted")
+  })
+
+  it("an answer flagged as an error by a string errorId creates no task for the client", async () => {
+    const provider = await scripted({
+      createTask: () => ({ errorId: "1", errorCode: "ERROR_INVALID_TASK_DATA", taskId: "not-created" }),
+      getTaskResult: () => ({ errorId: 0, status: "processing" }),
+    })
+    const { relay, events } = makeRelay({ baseUrl: provider.url })
+
+    const created = await post(relay.handle, "createTask", recaptcha("site"))
+    const polled = await post(relay.handle, "getTaskResult", { taskId: "not-created" })
+
+    expect(created.body.errorCode).toBe("ERROR_INVALID_TASK_DATA")
+    expect(polled.status).toBe(400)
+    expect(polled.body.errorCode).toBe("ERROR_TASKID_INVALID")
+    expect(events).toMatchObject([
+      { _tag: "Forwarded", endpoint: "createTask", errorCode: "ERROR_INVALID_TASK_DATA" },
+      { _tag: "Refused", endpoint: "getTaskResult", errorCode: "ERROR_TASKID_INVALID" },
+    ])
+  })
+
+  it("tracks a task by the id solvekit's client polls with: the answer's id as core's decoder reads it", async () => {
+    const provider = await scripted({
+      createTask: () => ({ errorId: 0, taskId: "  padded-id ", status: "idle" }),
+      getTaskResult: () => ({ errorId: 0, status: "ready", solution: { gRecaptchaResponse: "token" } }),
+    })
+    const { relay, events } = makeRelay({ baseUrl: provider.url, limits: { pendingTasksPerClient: 1 } })
+
+    await post(relay.handle, "createTask", recaptcha("site"))
+    const polled = await post(relay.handle, "getTaskResult", { taskId: "padded-id" })
+    const next = await post(relay.handle, "createTask", recaptcha("site"))
+
+    expect(polled.body).toMatchObject({ status: "ready" })
+    // The ready poll settled the task, so the one-unfinished-task limit lets the next one through.
+    expect(next.status).toBe(200)
+    expect(events.map((event) => event._tag)).toEqual(["Forwarded", "Forwarded", "Forwarded"])
+    expect(events[0]).toMatchObject({ taskId: "padded-id" })
   })
 })

@@ -1,0 +1,197 @@
+/**
+ * The order a browser's request goes through: origin, endpoint, method, client, request limit, body, key,
+ * allow-lists and task limits (or ownership, for a poll), the provider, and the answer passed on. Each check
+ * runs before anything costlier, and every refusal is an event and a CapSolver-shaped answer.
+ *
+ * @since 0.1.0
+ */
+import type { Provider } from "@solvekit/core"
+import { scrubSecrets } from "@solvekit/core/internal"
+import type { ConnectionInfo } from "../NodeHandler.ts"
+import type { TaskCheck } from "./AllowLists.ts"
+import { type AnswerReading, readAnswer } from "./Answers.ts"
+import type { RelayEndpoint, RelayEvent } from "./Options.ts"
+import { polledTaskId, type TaskOwnership } from "./Ownership.ts"
+import type { RateLimits } from "./RateLimits.ts"
+import { clientKeyRefusal, endpointOf, readJsonBody, routeOf, taskTypeOf } from "./Requests.ts"
+import {
+  type HeaderMap,
+  originRefusal,
+  passedThrough,
+  preflightResponse,
+  Refusal,
+  refusal,
+  refusalResponse,
+} from "./Responses.ts"
+import type { Upstream, UpstreamAnswer } from "./Upstream.ts"
+
+/** What one relay's requests share, built once by `createRelay`. */
+export interface RelayParts {
+  readonly provider: Provider.Provider
+  readonly upstream: Upstream
+  readonly checkTask: TaskCheck
+  readonly limits: RateLimits
+  readonly ownership: TaskOwnership
+  readonly corsFor: (origin: string | null) => HeaderMap | undefined
+  readonly clientIdOf: (request: Request, info: ConnectionInfo) => string | Promise<string>
+  readonly emit: (event: RelayEvent) => void
+  readonly now: () => number
+  /** Drops expired counters and ownership, at most once a minute. */
+  readonly sweep: (at: number) => void
+  readonly maxBodyBytes: number
+}
+
+/** One request as its events and answers name it. */
+interface Exchange {
+  readonly endpoint: string
+  /** "anonymous" until the request passed the checks that need no client (origin, endpoint, method). */
+  clientId: string
+  readonly cors: HeaderMap
+}
+
+/** A request on its way upstream, with what its answer is tracked by. */
+interface Sent {
+  readonly endpoint: RelayEndpoint
+  readonly body: Record<string, unknown>
+  readonly taskType: string | undefined
+  readonly at: number
+}
+
+/** The payload to forward, or why not; with the task type, for the events. */
+type Prepared =
+  | { readonly payload: Record<string, unknown>; readonly taskType?: string | undefined }
+  | { readonly refused: Refusal; readonly taskType?: string | undefined }
+
+/** Handles one request; never throws (a failure of the relay itself is a 500 that echoes nothing). */
+export const handleRequest = async (
+  parts: RelayParts,
+  request: Request,
+  info: ConnectionInfo,
+): Promise<Response> => {
+  const cors = parts.corsFor(request.headers.get("origin"))
+  const exchange: Exchange = { endpoint: endpointOf(request), clientId: "anonymous", cors: cors ?? {} }
+  try {
+    if (cors === undefined) return refuse(parts, exchange, originRefusal())
+    return await serve(parts, request, info, exchange)
+  } catch {
+    // Nothing from the failure is echoed: it could mention the upstream request.
+    return refuse(
+      parts,
+      exchange,
+      refusal(500, "ERROR_RELAY_INTERNAL", "The relay failed to handle the request."),
+    )
+  }
+}
+
+const serve = async (
+  parts: RelayParts,
+  request: Request,
+  info: ConnectionInfo,
+  exchange: Exchange,
+): Promise<Response> => {
+  if (request.method === "OPTIONS") return preflightResponse(request, exchange.cors)
+  const route = routeOf(exchange.endpoint, parts.provider)
+  if (route instanceof Refusal) return refuse(parts, exchange, route)
+  if (request.method !== "POST")
+    return refuse(parts, exchange, refusal(405, "ERROR_RELAY_BAD_REQUEST", "Use POST."))
+  exchange.clientId = await parts.clientIdOf(request, info)
+  const at = parts.now()
+  parts.sweep(at)
+  const overLimit = parts.limits.admitRequest(exchange.clientId, at)
+  if (overLimit !== undefined) return refuse(parts, exchange, overLimit)
+  const body = await readJsonBody(request, parts.maxBodyBytes)
+  if (body instanceof Refusal) return refuse(parts, exchange, body)
+  const keySent = clientKeyRefusal(body)
+  if (keySent !== undefined) return refuse(parts, exchange, keySent)
+
+  const prepared = prepare(parts, route.endpoint, body, exchange.clientId, at)
+  if ("refused" in prepared) return refuse(parts, exchange, prepared.refused, prepared.taskType)
+  const answer = await parts.upstream.forward(route.endpoint, route.path, prepared.payload, request.signal)
+  if (answer instanceof Refusal) return refuse(parts, exchange, answer, prepared.taskType)
+  return passOn(parts, exchange, { endpoint: route.endpoint, body, taskType: prepared.taskType, at }, answer)
+}
+
+const refuse = (parts: RelayParts, exchange: Exchange, failure: Refusal, taskType?: string): Response => {
+  parts.emit({
+    _tag: "Refused",
+    endpoint: exchange.endpoint,
+    clientId: exchange.clientId,
+    status: failure.status,
+    errorCode: failure.errorCode,
+    taskType,
+  })
+  return refusalResponse(failure, exchange.cors)
+}
+
+const prepare = (
+  parts: RelayParts,
+  endpoint: RelayEndpoint,
+  body: Record<string, unknown>,
+  clientId: string,
+  at: number,
+): Prepared => {
+  if (endpoint === "createTask" || endpoint === "getToken") return prepareTask(parts, body, clientId, at)
+  const owned = parts.ownership.check(body.taskId, clientId, at)
+  if (owned instanceof Refusal) return { refused: owned }
+  // The id goes upstream as the browser sent it: other providers want their numeric ids back as numbers.
+  return {
+    payload:
+      endpoint === "feedbackTask" ? { taskId: body.taskId, result: body.result } : { taskId: body.taskId },
+  }
+}
+
+/** A task passes the allow-lists, then the limits; only then is it counted. */
+const prepareTask = (
+  parts: RelayParts,
+  body: Record<string, unknown>,
+  clientId: string,
+  at: number,
+): Prepared => {
+  const checked = parts.checkTask(body)
+  if (checked instanceof Refusal) return { refused: checked, taskType: taskTypeOf(body) }
+  const limited =
+    parts.limits.taskRefusal(clientId, at, parts.ownership.pendingOf(clientId)) ??
+    parts.ownership.capacityRefusal()
+  if (limited !== undefined) return { refused: limited, taskType: checked.type }
+  parts.limits.recordTask(clientId, at)
+  const appId = parts.upstream.appId
+  return {
+    payload: { task: checked.task, ...(appId === undefined ? {} : { appId }) },
+    taskType: checked.type,
+  }
+}
+
+/** Tracks what the answer says about the task, reports it, and passes it to the browser without the key. */
+const passOn = (parts: RelayParts, exchange: Exchange, sent: Sent, answer: UpstreamAnswer): Response => {
+  const reading = readAnswer(sent.endpoint, answer, parts.provider, parts.upstream.secrets)
+  const polled = polledTaskId(sent.body.taskId)
+  track(parts.ownership, sent, reading, exchange.clientId, polled)
+  const scrub = (text: string) => scrubSecrets(text, parts.upstream.secrets)
+  parts.emit({
+    _tag: "Forwarded",
+    endpoint: sent.endpoint,
+    clientId: exchange.clientId,
+    taskType: sent.taskType,
+    taskId: reading.taskId === undefined ? polled : scrub(reading.taskId),
+    status: answer.status,
+    // Already scrubbed by core's decoder: an errorCode may echo the request, key included.
+    errorCode: reading.errorCode,
+  })
+  return passedThrough(answer, scrub(answer.text), exchange.cors)
+}
+
+/** A created task becomes the client's; a poll that finds it finished stops it counting as pending. */
+const track = (
+  ownership: TaskOwnership,
+  sent: Sent,
+  reading: AnswerReading,
+  clientId: string,
+  polled: string | undefined,
+): void => {
+  const created = reading.task === "running" || reading.task === "solved"
+  if (sent.endpoint === "createTask" && created && reading.taskId !== undefined) {
+    ownership.claim(reading.taskId, clientId, sent.at, reading.task === "running")
+  }
+  const finished = reading.task === "solved" || reading.task === "error"
+  if (sent.endpoint === "getTaskResult" && finished && polled !== undefined) ownership.settle(polled)
+}

@@ -1,0 +1,82 @@
+/**
+ * `createRelay`: builds the relay's parts from its options and hands each request to the pipeline.
+ *
+ * @since 0.1.0
+ */
+import { CapSolver } from "@solvekit/core"
+import type { ConnectionInfo } from "../NodeHandler.ts"
+import { taskCheck } from "./AllowLists.ts"
+import type { Relay, RelayEvent, RelayOptions } from "./Options.ts"
+import { TaskOwnership } from "./Ownership.ts"
+import { handleRequest, type RelayParts } from "./Pipeline.ts"
+import { MINUTE_MS, RateLimits } from "./RateLimits.ts"
+import { DEFAULT_MAX_BODY_BYTES } from "./Requests.ts"
+import { corsPolicy } from "./Responses.ts"
+import { connectUpstream } from "./Upstream.ts"
+
+/**
+ * Creates a relay. Throws `ConfigurationError` when there is no key (option or the provider's variable, e.g.
+ * `CAPSOLVER_API_KEY`, `ANTICAPTCHA_API_KEY`) or a setting is malformed.
+ *
+ * @example
+ * const relay = createRelay({
+ *   allowTaskTypes: [ReCaptchaV2TaskProxyLess],
+ *   allowWebsiteUrls: ["shop.example.com"],
+ *   allowOrigins: ["https://shop.example.com"],
+ *   limits: { tasksPerClientPerMinute: 5 },
+ * })
+ * http.createServer(toNodeHandler(relay.handle)).listen(8080)
+ *
+ * @example
+ * // Anti-Captcha: key from ANTICAPTCHA_API_KEY; browsers use createClient({ relayUrl, provider: AntiCaptcha })
+ * const relay = createRelay({ provider: AntiCaptcha, allowTaskTypes: [AntiTurnstileTaskProxyLess] })
+ */
+export const createRelay = (options: RelayOptions): Relay => {
+  const provider = options.provider ?? CapSolver
+  const upstream = connectUpstream(options, provider)
+  const now = options.now ?? Date.now
+  const limits = new RateLimits(options.limits ?? {})
+  const ownership = new TaskOwnership(provider)
+  const parts: RelayParts = {
+    provider,
+    upstream,
+    checkTask: taskCheck(options, provider),
+    limits,
+    ownership,
+    corsFor: corsPolicy(options.allowOrigins),
+    clientIdOf: clientIdentity(options.clientId),
+    emit: listenerOf(options.onEvent),
+    now,
+    sweep: sweeper(now(), limits, ownership),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  }
+  const handle = (request: Request, info: ConnectionInfo = {}) => handleRequest(parts, request, info)
+  return { handle, close: upstream.close, [Symbol.asyncDispose]: upstream.close }
+}
+
+/** The option's client identity, else the peer address, else one budget shared by every caller. */
+const clientIdentity =
+  (clientId: RelayOptions["clientId"]): RelayParts["clientIdOf"] =>
+  (request, info) =>
+    clientId === undefined ? (info.remoteAddress ?? "anonymous") : clientId(request, info)
+
+const listenerOf =
+  (onEvent: RelayOptions["onEvent"]) =>
+  (event: RelayEvent): void => {
+    try {
+      onEvent?.(event)
+    } catch {
+      // A failing listener must not break the relay.
+    }
+  }
+
+/** Sweeps the limits and the ownership table at most once a minute: often enough to bound their memory. */
+const sweeper = (start: number, limits: RateLimits, ownership: TaskOwnership): ((at: number) => void) => {
+  let lastSweep = start
+  return (at) => {
+    if (at - lastSweep < MINUTE_MS) return
+    lastSweep = at
+    limits.sweep(at)
+    ownership.sweep(at)
+  }
+}
