@@ -1,6 +1,8 @@
 import { fileURLToPath } from "node:url"
 import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import { build } from "esbuild"
+import fc from "fast-check"
 import { describe, expect, expectTypeOf, it } from "vitest"
 import * as Task from "../src/domain/Task.ts"
 import { AntiAwsWafTask, AntiAwsWafTaskProxyLess } from "../src/domain/tasks/AwsWaf.ts"
@@ -560,6 +562,69 @@ describe("raw tasks", () => {
   it("refuse a payload whose type disagrees", () => {
     expect(issueOf(Task.raw("A", { type: "B" })).field).toBe("type")
     expect(wireOf(Task.raw("A", { type: "A", x: 1 }))).toStrictEqual({ type: "A", x: 1 })
+  })
+})
+
+describe("issue messages", () => {
+  const SECRET = "zq-secret-9f3"
+
+  it("word the catalogue's unions in plain words, naming what they accept", () => {
+    expect(issueOf(MtCaptchaTask({ ...site, ...splitProxy, proxyType: "ftp" } as never))).toMatchObject({
+      field: "proxyType",
+      message: 'must be one of "http", "https", "socks4", "socks5"',
+    })
+    expect(issueOf(MtCaptchaTask({ ...site, ...splitProxy, proxyPort: true } as never))).toMatchObject({
+      field: "proxyPort",
+      message: "must be a number or a string",
+    })
+    expect(issueOf(VisionEngine({ module: "slider_9", image } as never))).toMatchObject({
+      field: "module",
+      message: 'must be one of "slider_1", "rotate_1", "rotate_2", "shein"',
+    })
+  })
+
+  it("word a union of a definition of your own with Effect's formatter, without its value", () => {
+    const Custom = Task.defineWithoutProxy({
+      type: "CustomTask",
+      kind: "token",
+      input: Schema.Struct({ mode: Schema.Literals(["fast", "slow"]) }),
+      solution: Schema.Struct({}),
+    })
+    const issue = issueOf(Custom({ mode: SECRET } as never))
+    expect(issue).toMatchObject({ field: "mode", message: 'Expected "fast" | "slow"' })
+    expect(JSON.stringify(issue)).not.toContain(SECRET)
+  })
+
+  it("never quote a value given to a field, whatever its shape", () => {
+    const wrong = fc.oneof(
+      fc.constant(SECRET),
+      fc.string().map((text) => `${text}${SECRET}`),
+      fc.constant(`http:198.51.100.7:8080:user:${SECRET}`),
+      fc.constant(`data:image/png;base64,${SECRET}`),
+      fc.array(fc.constant(SECRET), { maxLength: 3 }),
+      fc.constant([{ name: SECRET, value: 1 }]),
+      fc.record({ [SECRET]: fc.constant(SECRET) }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+    )
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fixtures),
+        fc.boolean(),
+        fc.func(fc.boolean()),
+        fc.array(wrong, { minLength: 12, maxLength: 12 }),
+        (fixture, withSplitProxy, keep, values) => {
+          const fields: Record<string, unknown> = { ...fixture.full, ...(withSplitProxy ? splitProxy : {}) }
+          const input = Object.fromEntries(
+            Object.keys(fields).map((key, i) => [key, keep(key) ? fields[key] : values[i % values.length]]),
+          )
+          const result = Task.validate(fixture.definition(input))
+          if (Result.isFailure(result)) expect(JSON.stringify(result.failure)).not.toContain(SECRET)
+        },
+      ),
+      { numRuns: 400 },
+    )
   })
 })
 

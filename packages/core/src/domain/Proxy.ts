@@ -196,34 +196,43 @@ export const ProxyString = /*#__PURE__*/ Schema.String.check(
 
 // proxyType is matched case-insensitively ("HTTP" from a hand-written JSON file) and sent in lower case.
 const ProxyTypeField = /*#__PURE__*/ Schema.String.pipe(
-  /*#__PURE__*/ Schema.decodeTo(/*#__PURE__*/ Schema.Literals(["http", "https", "socks4", "socks5"]), {
-    decode: /*#__PURE__*/ SchemaGetter.transform(
-      // the Literals target re-checks the value, so an unknown scheme still fails with a clear message
-      (text: string) => (toProxyType(text) ?? text) as ProxyType,
-    ),
-    encode: /*#__PURE__*/ SchemaGetter.passthrough(),
-  }),
-)
-
-// proxyPort is documented as an integer; a numeric string is accepted and sent as a number.
-const ProxyPortField = /*#__PURE__*/ Schema.Union([Schema.Number, Schema.String]).pipe(
   /*#__PURE__*/ Schema.decodeTo(
-    /*#__PURE__*/ Schema.Number.check(
-      /*#__PURE__*/ Schema.makeFilter(
-        (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535,
-        {
-          message: "must be a whole number from 1 to 65535",
-        },
-      ),
-    ),
+    /*#__PURE__*/ Schema.Literals(["http", "https", "socks4", "socks5"]).annotate({
+      message: 'must be one of "http", "https", "socks4", "socks5"',
+    }),
     {
-      decode: /*#__PURE__*/ SchemaGetter.transform((port: number | string) =>
-        typeof port === "number" ? port : isPortText(port.trim()) ? Number(port.trim()) : Number.NaN,
+      decode: /*#__PURE__*/ SchemaGetter.transform(
+        // the Literals target re-checks the value, so an unknown scheme still fails with a clear message
+        (text: string) => (toProxyType(text) ?? text) as ProxyType,
       ),
-      encode: /*#__PURE__*/ SchemaGetter.passthrough({ strict: false }),
+      encode: /*#__PURE__*/ SchemaGetter.passthrough(),
     },
   ),
 )
+
+// proxyPort is documented as an integer; a numeric string is accepted and sent as a number.
+const ProxyPortField = /*#__PURE__*/ Schema.Union([Schema.Number, Schema.String])
+  .annotate({
+    message: "must be a number or a string",
+  })
+  .pipe(
+    /*#__PURE__*/ Schema.decodeTo(
+      /*#__PURE__*/ Schema.Number.check(
+        /*#__PURE__*/ Schema.makeFilter(
+          (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535,
+          {
+            message: "must be a whole number from 1 to 65535",
+          },
+        ),
+      ),
+      {
+        decode: /*#__PURE__*/ SchemaGetter.transform((port: number | string) =>
+          typeof port === "number" ? port : isPortText(port.trim()) ? Number(port.trim()) : Number.NaN,
+        ),
+        encode: /*#__PURE__*/ SchemaGetter.passthrough({ strict: false }),
+      },
+    ),
+  )
 
 const ProxyHostField = /*#__PURE__*/ Schema.String.check(
   /*#__PURE__*/ Schema.makeFilter((host: string) => host.trim().length > 0 && !/\s/.test(host), {

@@ -11,7 +11,7 @@
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
-import type * as SchemaIssue from "effect/SchemaIssue"
+import * as SchemaIssue from "effect/SchemaIssue"
 import {
   type ProxyFields,
   ProxyString,
@@ -103,8 +103,11 @@ export type LenientSolution<Fields extends Schema.Struct.Fields> = Simplify<
 const extraFields = [/*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown)] as const
 
 // ---------------------------------------------------------------------------------------------------------
-// Issue formatting: schema issues → `{ field, message }` in plain words. Input values are never quoted
-// (they may hold proxy passwords or site tokens).
+// Issue formatting: Effect's Standard Schema formatter flattens a schema issue into `{ path, message }`
+// entries; the hooks below word the messages in plain words ("is required", "must be a string"). Input values
+// are never quoted (they may hold proxy passwords or site tokens): the hooks never read them, and the decoders
+// do not ask Effect to report input. A union that accepts no member of the value's shape gets Effect's own
+// wording ("Expected ...") unless it carries a `message` annotation, as the catalogue's unions do.
 // ---------------------------------------------------------------------------------------------------------
 
 const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
@@ -132,87 +135,69 @@ const describeAst = (ast: SchemaAST.AST): string => {
       return "null"
     case "Literal":
       return JSON.stringify(ast.literal) ?? String(ast.literal)
-    case "Union": {
-      if (ast.types.every((member) => member._tag === "Literal")) {
-        return `one of ${ast.types.map(describeAst).join(", ")}`
-      }
-      return ast.types.map(describeAst).join(" or ")
-    }
     default:
       return "a valid value"
   }
 }
 
-interface Collected extends FieldIssue {
-  readonly unexpected: boolean
-}
-
 const messageOf = (annotations: { readonly message?: unknown } | undefined): string | undefined =>
   typeof annotations?.message === "string" ? annotations.message : undefined
 
-const collect = (
-  issue: SchemaIssue.Issue,
-  path: ReadonlyArray<PropertyKey>,
-  unexpectedKey: (field: string) => string,
-): ReadonlyArray<Collected> => {
-  const here = (message: string, unexpected = false): ReadonlyArray<Collected> => [
-    { field: formatPath(path), message, unexpected },
-  ]
-  const inside = (inner: SchemaIssue.Issue, innerPath = path) => collect(inner, innerPath, unexpectedKey)
+// An unknown key is worded from its path, which the leaf hook does not see: marked here, worded below.
+const UNEXPECTED_KEY = "\u0000"
+
+const leafMessage = (issue: SchemaIssue.Leaf): string => {
   switch (issue._tag) {
-    case "Pointer":
-      return inside(issue.issue, [...path, ...issue.path])
-    case "Composite":
-      return issue.issues.flatMap((inner) => inside(inner))
-    case "Encoding":
-      return inside(issue.issue)
-    case "AnyOf":
-      // No member accepted the input's shape: say what the union expects. Otherwise the members that
-      // matched the shape explain what is wrong inside it.
-      return issue.issues.length === 0
-        ? here(`must be ${describeAst(issue.ast)}`)
-        : issue.issues.flatMap((inner) => inside(inner))
-    case "Filter": {
-      const inner = issue.issue
-      if (inner._tag !== "InvalidValue" && inner._tag !== "InvalidType") return inside(inner)
-      const expected = issue.filter.annotations?.expected
-      return here(
-        (inner._tag === "InvalidValue" ? messageOf(inner.annotations) : undefined) ??
-          messageOf(issue.filter.annotations) ??
-          `must be ${typeof expected === "string" ? expected : "valid"}`,
-      )
-    }
     case "MissingKey": {
       const custom = issue.annotations?.messageMissingKey
-      return here(typeof custom === "string" ? custom : "is required")
+      return typeof custom === "string" ? custom : "is required"
     }
     case "UnexpectedKey":
-      return here(unexpectedKey(formatPath(path)), true)
+      return UNEXPECTED_KEY
     case "InvalidType":
-      return here(`must be ${describeAst(issue.ast)}`)
+      return `must be ${describeAst(issue.ast)}`
     case "InvalidValue":
-      return here(messageOf(issue.annotations) ?? "is not valid")
+      return messageOf(issue.annotations) ?? "is not valid"
     case "OneOf":
-      return here("matches more than one accepted form")
+      return "matches more than one accepted form"
     case "Forbidden":
-      return here(messageOf(issue.annotations) ?? "cannot be decoded")
+      return messageOf(issue.annotations) ?? "cannot be decoded"
   }
 }
 
-/** Flattens a schema issue: missing and invalid fields first (in schema order), unknown fields last. */
+// A failed check on a value: the check's own message, else what it expects. A check that failed inside a
+// structure (undefined here) lets the formatter word each inner issue.
+const checkMessage = (issue: SchemaIssue.Filter): string | undefined => {
+  const inner = issue.issue
+  if (inner._tag !== "InvalidValue" && inner._tag !== "InvalidType") return undefined
+  const expected = issue.filter.annotations?.expected
+  return (
+    (inner._tag === "InvalidValue" ? messageOf(inner.annotations) : undefined) ??
+    messageOf(issue.filter.annotations) ??
+    `must be ${typeof expected === "string" ? expected : "valid"}`
+  )
+}
+
+const formatter = /*#__PURE__*/ SchemaIssue.makeFormatterStandardSchemaV1({
+  leafHook: leafMessage,
+  checkHook: checkMessage,
+})
+
+/** Flattens a schema issue: missing and invalid fields first (in schema order), unknown fields last, each once. */
 export const fieldIssues = (
   issue: SchemaIssue.Issue,
   unexpectedKey: (field: string) => string = () => "is not a known field",
 ): ReadonlyArray<FieldIssue> => {
-  const out = collect(issue, [], unexpectedKey)
-  const seen = new Set<string>()
-  const ordered = [...out.filter((i) => !i.unexpected), ...out.filter((i) => i.unexpected)]
-  return ordered.flatMap(({ field, message }) => {
-    const key = `${field}\u0000${message}`
-    if (seen.has(key)) return []
-    seen.add(key)
-    return [{ field, message }]
-  })
+  // Keyed by field and message: each issue once, in the order the formatter found them (the schema's).
+  const known = new Map<string, FieldIssue>()
+  const unknown = new Map<string, FieldIssue>()
+  for (const { path = [], message } of formatter(issue).issues) {
+    // Effect's formatter gives plain keys, never Standard Schema's `{ key }` segments.
+    const field = formatPath(path as ReadonlyArray<PropertyKey>)
+    const [into, text] = message === UNEXPECTED_KEY ? [unknown, unexpectedKey(field)] : [known, message]
+    into.set(`${field}\u0000${text}`, { field, message: text })
+  }
+  return [...known.values(), ...unknown.values()]
 }
 
 /** One line for logs and CLIs: `ReCaptchaV2TaskProxyLess: websiteKey is required`. */

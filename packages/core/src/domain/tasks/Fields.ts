@@ -58,7 +58,7 @@ export const Base64List = (minimum: number, maximum: number) =>
 export const Cookies = /*#__PURE__*/ Schema.Union([
   Schema.String,
   /*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.Struct({ name: Schema.String, value: Schema.String })),
-]).annotate({ expected: 'a cookie string like "a=1; b=2" or a list of { name, value }' })
+]).annotate({ message: 'must be a cookie string like "a=1; b=2" or a list of { name, value }' })
 
 /** A free-form JSON object sent as given (e.g. reCAPTCHA Enterprise `enterprisePayload`). */
 export const JsonObject = /*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown)

@@ -40,7 +40,9 @@ export const VisionEngine = /*#__PURE__*/ Task.defineWithoutProxy({
   type: "VisionEngine",
   kind: "recognition",
   input: /*#__PURE__*/ Schema.Struct({
-    module: /*#__PURE__*/ Schema.Literals(["slider_1", "rotate_1", "rotate_2", "shein"]),
+    module: /*#__PURE__*/ Schema.Literals(["slider_1", "rotate_1", "rotate_2", "shein"]).annotate({
+      message: 'must be one of "slider_1", "rotate_1", "rotate_2", "shein"',
+    }),
     image: Base64,
     imageBackground: /*#__PURE__*/ Schema.optionalKey(Base64),
     question: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),
