@@ -4,6 +4,8 @@
  *
  * The emulator's own `/__emulator/audit` endpoint is reachable through the same CORS layer, so the page
  * reads what the server saw. `/__test/pixel.png` is served *without* CORS, for the tainted-canvas test.
+ *
+ * Two more emulators, one per tenant of the isolation tests, each knowing only its tenant's key.
  */
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -11,6 +13,7 @@ import { createEmulator } from "@solvekit/emulator"
 import { createRelay, toNodeHandler } from "@solvekit/node"
 import type { TestProject } from "vitest/node"
 import { PIXEL_PNG_BASE64, TEST_KEYS } from "./fixtures.ts"
+import { TENANTS, type TenantName } from "./tenants.ts"
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,6 +23,8 @@ declare module "vitest" {
     relayUrl: string
     /** A PNG on another origin, served without CORS headers. */
     foreignPixelUrl: string
+    /** Each tenant's own emulator (answering any origin), for the isolation tests. */
+    tenantUrls: Record<TenantName, string>
   }
 }
 
@@ -82,13 +87,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const relayServer = createServer(toNodeHandler(relay.handle))
   const relayUrl = await listen(relayServer)
 
+  const tenantServers = (Object.keys(TENANTS) as Array<TenantName>).map((name) => {
+    const { key, balance, seed } = TENANTS[name]
+    const tenant = createEmulator({ seed, keys: [key], balance })
+    return { name, server: createServer(toNodeHandler(withCors((request) => tenant.handle(request)))) }
+  })
+  const tenantUrls = {} as Record<TenantName, string>
+  for (const { name, server } of tenantServers) tenantUrls[name] = await listen(server)
+
   project.provide("emulatorUrl", emulatorUrl)
   project.provide("relayUrl", `${relayUrl}/captcha`)
   project.provide("foreignPixelUrl", `${emulatorUrl}/__test/pixel.png`)
+  project.provide("tenantUrls", tenantUrls)
 
   return async () => {
     await close(relayServer)
     await relay.close()
     await close(emulatorServer)
+    for (const { server } of tenantServers) await close(server)
   }
 }
