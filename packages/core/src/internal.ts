@@ -7,5 +7,6 @@
  */
 
 export { scrubSecrets } from "./domain/Errors.ts"
+export { inputFieldNames } from "./domain/TaskFields.ts"
 export { globalFetch, runConfigurationSync } from "./internal/Configuration.ts"
 export { type BodyMessage, BodyTooLarge, readBodyCapped } from "./wire/Body.ts"
