@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { Readable } from "node:stream"
+import { type RequestBody, requestBody } from "./NodeRequestBody.ts"
 
 /** What the server knows about the connection: a `Request` alone does not carry the peer address. */
 export interface ConnectionInfo {
@@ -44,6 +44,7 @@ export const toNodeHandler =
       // A body parser mounted before the relay (express.json()) has already consumed the stream.
       const parsed = (req as IncomingMessage & { body?: unknown }).body
       let body: BodyInit | null = null
+      let streamed: RequestBody | undefined
       if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") {
         if (parsed !== undefined) {
           body =
@@ -54,7 +55,8 @@ export const toNodeHandler =
                 : JSON.stringify(parsed)
           headers.delete("content-length")
         } else {
-          body = Readable.toWeb(req) as ReadableStream<Uint8Array>
+          streamed = requestBody(req)
+          body = streamed.stream
         }
       }
       const request = new Request(url, {
@@ -66,6 +68,8 @@ export const toNodeHandler =
       } as RequestInit)
       const response = await handle(request, { remoteAddress: req.socket.remoteAddress })
       res.statusCode = response.status
+      // A body left unread (refused first, over its cap, too slow) must not hold the connection: close it.
+      if (streamed?.unfinished() === true) res.setHeader("connection", "close")
       response.headers.forEach((value, name) => {
         res.setHeader(name, value)
       })

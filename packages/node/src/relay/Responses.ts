@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { echoed, MAX_DESCRIPTION_CHARS } from "./Echo.ts"
 
 /** Response headers, by lower-case name. */
 export type HeaderMap = Readonly<Record<string, string>>
@@ -58,17 +59,21 @@ const json = (status: number, body: unknown, headers: HeaderMap): Response =>
     headers: { "content-type": "application/json; charset=utf-8", ...NO_STORE, ...headers },
   })
 
-/** The response for a refusal, with the CORS headers of the request's origin. */
+/**
+ * The response for a refusal, with the CORS headers of the request's origin. The description is bounded
+ * whatever it quotes from the request (a task type, an endpoint name).
+ */
 export const refusalResponse = (failure: Refusal, cors: HeaderMap): Response => {
+  const description = echoed(failure.errorDescription, MAX_DESCRIPTION_CHARS)
   if (failure.plainText) {
-    return new Response(`${failure.errorCode}: ${failure.errorDescription}\n`, {
+    return new Response(`${failure.errorCode}: ${description}\n`, {
       status: failure.status,
       headers: { "content-type": "text/plain; charset=utf-8", ...NO_STORE, ...cors, ...failure.headers },
     })
   }
   return json(
     failure.status,
-    { errorId: 1, errorCode: failure.errorCode, errorDescription: failure.errorDescription },
+    { errorId: 1, errorCode: failure.errorCode, errorDescription: description },
     { ...cors, ...failure.headers },
   )
 }

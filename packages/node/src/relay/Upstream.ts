@@ -1,6 +1,7 @@
 /**
- * The relay's calls to the provider: the key added server-side, a timeout per call, the answer read with
- * core's capped reader, and a failure turned into the refusal that tells the browser what it may do next.
+ * The relay's calls to the provider: the key added server-side, a timeout per call, no redirect followed, the
+ * answer read with core's capped reader, only the headers the relay validated kept, and a failure turned into
+ * the refusal that tells the browser what it may do next.
  *
  * @since 0.1.0
  */
@@ -19,8 +20,10 @@ const GET_TOKEN_TIMEOUT_MS = 150_000
 
 /** The provider's answer, read whole: passed through to the browser once scrubbed. */
 export interface UpstreamAnswer {
+  /** A status a browser can be given with a body: 2xx (not 204 or 205), 4xx or 5xx. */
   readonly status: number
   readonly text: string
+  /** The provider's `Retry-After` when it is well-formed, else `null`: no other header of its is kept. */
   readonly retryAfter: string | null
 }
 
@@ -64,15 +67,28 @@ export const connectUpstream = (options: RelayOptions, provider: Provider.Provid
   const forward: Upstream["forward"] = async (endpoint, path, payload, signal) => {
     const timeout = endpoint === "getToken" ? Math.max(timeoutMs, GET_TOKEN_TIMEOUT_MS) : timeoutMs
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(timeout)])
+    // Serialised before anything is sent: if this failed, nothing left the relay (not "outcome unknown").
+    const body = JSON.stringify({ clientKey: key, ...payload })
     try {
       const response = await upstreamFetch(`${baseUrl}/${path}`, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ clientKey: key, ...payload }),
+        body,
+        // A redirect would re-send the body, key included, wherever the provider (or whoever answers in its
+        // name) points: never followed, and a 3xx is not an answer the relay can pass on.
+        redirect: "manual",
         signal: bounded,
       })
+      if (!passableStatus(response.status)) {
+        await response.body?.cancel().catch(() => undefined)
+        return unusableAnswer(endpoint)
+      }
       const text = await readBodyCapped(response, maxBodyBytes, bounded)
-      return { status: response.status, text, retryAfter: response.headers.get("retry-after") }
+      return {
+        status: response.status,
+        text,
+        retryAfter: validRetryAfter(response.headers.get("retry-after")),
+      }
     } catch (cause) {
       return upstreamFailure(endpoint, cause)
     }
@@ -81,21 +97,62 @@ export const connectUpstream = (options: RelayOptions, provider: Provider.Provid
   return { forward, appId: resolved.client.appId, secrets: [key], close }
 }
 
+/**
+ * Whether a provider status can go to the browser with the answer's body: not a redirect (3xx, or 0 for an
+ * opaque one), nor a status that carries no body (1xx, 204, 205), nor one outside HTTP's range.
+ */
+const passableStatus = (status: number): boolean =>
+  (status >= 200 && status < 300 && status !== 204 && status !== 205) || (status >= 400 && status < 600)
+
+// "Sun, 06 Nov 1994 08:49:37 GMT": the HTTP-date form senders must generate (RFC 9110, 5.6.7).
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+/**
+ * The one upstream header passed on, when it is what HTTP defines: delta-seconds, or an HTTP-date in the
+ * IMF-fixdate form senders must use (re-written from the date it names). Anything else is dropped.
+ */
+export const validRetryAfter = (value: string | null): string | null => {
+  if (value === null) return null
+  const text = value.trim()
+  if (/^\d{1,9}$/.test(text)) return String(Number(text))
+  if (!IMF_FIXDATE.test(text)) return null
+  const at = Date.parse(text)
+  return Number.isFinite(at) ? new Date(at).toUTCString() : null
+}
+
+/**
+ * A createTask / getToken that reached the provider and got no answer the browser can be given: the task may
+ * exist. The answer is plain text, not a JSON error, so the client reads it as outcome-unknown and never
+ * re-sends it (retrying could pay twice).
+ */
+export const outcomeUnknown = (): Refusal =>
+  refusal(
+    502,
+    "ERROR_RELAY_UPSTREAM_FAILED",
+    "The provider's answer was lost; the task may have been created. Do not resend it blindly.",
+    { [RELAY_ERROR_HEADER]: "upstream-outcome-unknown" },
+    true,
+  )
+
+/** An answer with a status the relay cannot pass on (a redirect, no body): a retryable 502 for a poll. */
+const unusableAnswer = (endpoint: RelayEndpoint): Refusal =>
+  endpoint === "createTask" || endpoint === "getToken"
+    ? outcomeUnknown()
+    : refusal(
+        502,
+        "ERROR_RELAY_UPSTREAM_FAILED",
+        "The provider answered with a redirect or without a body.",
+        { [RELAY_ERROR_HEADER]: "upstream-unusable" },
+        true,
+      )
+
 /** What the browser is told when the provider's answer did not arrive whole. */
 const upstreamFailure = (endpoint: RelayEndpoint, cause: unknown): Refusal => {
   const tooLarge = cause instanceof BodyTooLarge
   const neverSent = !tooLarge && KyTransport.requestNeverSent(cause)
   // Only a task request that may have reached the provider is "outcome unknown": retrying it could pay twice.
-  // The answer is plain text, not a JSON error, so the client reads it as outcome-unknown and never re-sends.
-  if (!neverSent && (endpoint === "createTask" || endpoint === "getToken")) {
-    return refusal(
-      502,
-      "ERROR_RELAY_UPSTREAM_FAILED",
-      "The provider's answer was lost; the task may have been created. Do not resend it blindly.",
-      { [RELAY_ERROR_HEADER]: "upstream-outcome-unknown" },
-      true,
-    )
-  }
+  if (!neverSent && (endpoint === "createTask" || endpoint === "getToken")) return outcomeUnknown()
   if (tooLarge) {
     return refusal(
       502,
