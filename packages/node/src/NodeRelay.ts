@@ -9,9 +9,14 @@
  * 1. refuses a request that carries a `clientKey` (a key in a browser is already leaked: 400);
  * 2. checks the task type, and optionally its `websiteURL`, against your allow-lists *before* anything is
  *    sent upstream (403, `ERROR_RELAY_TASK_NOT_ALLOWED` / `ERROR_RELAY_WEBSITE_NOT_ALLOWED`); the lists name
- *    types as the catalogue does, and the provider's name for an allowed type is allowed too;
- * 3. limits tasks per client per minute (and, optionally, overall, in flight per client, and requests per
- *    client): 429 `ERROR_RATE_LIMIT` with `Retry-After`;
+ *    types as the catalogue does, and the provider's name for an allowed type is allowed too. The task is
+ *    decoded with its type's strict schema (an unknown or case-folded key is a 400 `ERROR_RELAY_INVALID_TASK`),
+ *    and the provider receives exactly the validated fields, under its name for the type, with the normalised
+ *    `websiteURL` the rules matched;
+ * 3. limits tasks per client per minute, for all clients per minute and per day (a spending cap on by
+ *    default), and optionally in flight per client; and requests per client: 429 `ERROR_RATE_LIMIT` with
+ *    `Retry-After`. A client is `clientIdentity`'s answer, by default the peer address (IPv6 by its /64); where
+ *    that cannot tell clients apart the relay refuses to serve (`ERROR_RELAY_NO_CLIENT_IDENTITY`);
  * 4. injects the key server-side and forwards; answers `getTaskResult` / `feedbackTask` only for task ids it
  *    created for the same client (`ERROR_TASKID_INVALID` otherwise);
  * 5. passes the provider's answer (errors included) through, with the key scrubbed from it, and sets CORS
@@ -35,7 +40,9 @@
  *
  * @since 0.1.0
  */
+export { addressIdentity, trustedProxyHeader } from "./relay/ClientIdentity.ts"
 export type {
+  ClientIdentity,
   Relay,
   RelayEndpoint,
   RelayEvent,

@@ -30,11 +30,14 @@ export {
 } from "./NodeFiles.ts"
 export { type ConnectionInfo, toNodeHandler, type WebHandler } from "./NodeHandler.ts"
 export {
+  addressIdentity,
+  type ClientIdentity,
   createRelay,
   type Relay,
   type RelayEndpoint,
   type RelayEvent,
   type RelayLimits,
   type RelayOptions,
+  trustedProxyHeader,
   type WebsiteRule,
 } from "./NodeRelay.ts"

@@ -47,6 +47,8 @@ const makeRelay = (options: Partial<RelayOptions> = {}) => {
     apiKey: KEY,
     baseUrl: emulator.url,
     allowTaskTypes: [ReCaptchaV2TaskProxyLess, "ImageToTextTask"],
+    // Most requests here go straight into the handler, with no peer address: one client, by the test's choice.
+    sharedIdentity: true,
     onEvent: (event) => {
       events.push(event)
       seen.push(JSON.stringify(event))
@@ -202,11 +204,18 @@ describe("createRelay", () => {
         websiteKey: "emulator-instant",
       },
     })
-    expect(sneaky.body.errorCode).toBe("ERROR_RELAY_WEBSITE_NOT_ALLOWED")
+    // Another spelling of the field is not the field: the task is refused as invalid (400), naming the key,
+    // before any website rule, so no spelling reaches a provider whose decoder ignores case.
+    expect(sneaky.status).toBe(400)
+    expect(sneaky.body.errorCode).toBe("ERROR_RELAY_INVALID_TASK")
+    expect(sneaky.body.errorDescription).toContain('"websiteUrl"')
+    expect(sneaky.body.errorDescription).not.toContain("evil.test")
+    // ReCaptchaV2TaskProxyLess requires websiteURL: without it the task is invalid for its type.
     const noWebsite = await post(relay.handle, "createTask", {
       task: { type: "ReCaptchaV2TaskProxyLess", websiteKey: "k" },
     })
-    expect(noWebsite.body.errorCode).toBe("ERROR_RELAY_WEBSITE_NOT_ALLOWED")
+    expect(noWebsite.body.errorCode).toBe("ERROR_RELAY_INVALID_TASK")
+    expect(noWebsite.body.errorDescription).toContain('"websiteURL" is required')
     expect(upstreamRequests()).toBe(allowed.length)
     // Recognition tasks have no page; the exemption lets them through.
     const image = await post(relay.handle, "createTask", {
@@ -367,7 +376,11 @@ describe("createRelay", () => {
   it("refuses malformed and oversized bodies", async () => {
     const { relay } = makeRelay({ maxBodyBytes: 1024 })
     const notJson = await relay.handle(
-      new Request("http://relay.test/createTask", { method: "POST", body: "{oops" }),
+      new Request("http://relay.test/createTask", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{oops",
+      }),
     )
     expect(notJson.status).toBe(400)
     expect(((await notJson.json()) as { errorCode: string }).errorCode).toBe("ERROR_RELAY_BAD_REQUEST")

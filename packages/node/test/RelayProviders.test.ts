@@ -128,14 +128,15 @@ describe("createRelay with provider: AntiCaptcha", () => {
     ])
   })
 
-  it("still accepts the catalogue's own name for an allowed type", async () => {
+  it("still accepts the catalogue's own name for an allowed type, and forwards it under the provider's", async () => {
     const provider = await upstream()
     const { relay } = makeRelay(provider.url)
     const answer = await post(relay.handle, "createTask", {
       task: { ...turnstile, type: "AntiTurnstileTaskProxyLess" },
     })
     expect(answer.status).toBe(200)
-    expect(provider.requests.map((request) => request.body.task.type)).toEqual(["AntiTurnstileTaskProxyLess"])
+    // Anti-Captcha knows the type as TurnstileTaskProxyless: the relay forwards the name the provider reads.
+    expect(provider.requests.map((request) => request.body.task.type)).toEqual(["TurnstileTaskProxyless"])
   })
 
   it("refuses a type the allow-list does not name, in either spelling, without contacting the provider", async () => {
@@ -152,14 +153,23 @@ describe("createRelay with provider: AntiCaptcha", () => {
 
   it("exempts a type from the website rule under the provider's name when tasksWithoutWebsite lists it", async () => {
     const provider = await upstream()
+    // Recognition types (whose websiteURL is optional) under names of this provider's own.
+    const names: Record<string, string> = {
+      ImageToTextTask: "ImageToText",
+      ReCaptchaV2Classification: "RecaptchaV2Images",
+    }
+    const renaming = { ...AntiCaptcha, taskTypeName: (type: string) => names[type] ?? type }
     const { relay } = makeRelay(provider.url, {
-      allowTaskTypes: [ReCaptchaV2TaskProxyLess, AntiTurnstileTaskProxyLess],
+      provider: renaming,
+      allowTaskTypes: ["ImageToTextTask", "ReCaptchaV2Classification"],
       allowWebsiteUrls: ["example.com"],
-      tasksWithoutWebsite: [AntiTurnstileTaskProxyLess],
+      tasksWithoutWebsite: ["ImageToTextTask"],
     })
-    const exempt = await post(relay.handle, "createTask", { task: { type: "TurnstileTaskProxyless" } })
+    const exempt = await post(relay.handle, "createTask", { task: { type: "ImageToText", body: "aGVsbG8=" } })
     expect(exempt.status).toBe(200)
-    const notExempt = await post(relay.handle, "createTask", { task: { type: "RecaptchaV2TaskProxyless" } })
+    const notExempt = await post(relay.handle, "createTask", {
+      task: { type: "RecaptchaV2Images", image: "aGVsbG8=", question: "/m/04_sv" },
+    })
     expect(notExempt.body).toMatchObject({ errorId: 1, errorCode: "ERROR_RELAY_WEBSITE_NOT_ALLOWED" })
     expect(provider.requests).toHaveLength(1)
   })
@@ -290,7 +300,11 @@ describe("createRelay's provider decides where the key and the upstream come fro
     await withEnv(
       { ANTICAPTCHA_API_KEY: KEY, ANTICAPTCHA_BASE_URL: provider.url, CAPSOLVER_API_KEY: "SENTINEL-OTHER" },
       async () => {
-        const relay = createRelay({ provider: AntiCaptcha, allowTaskTypes: [AntiTurnstileTaskProxyLess] })
+        const relay = createRelay({
+          provider: AntiCaptcha,
+          allowTaskTypes: [AntiTurnstileTaskProxyLess],
+          sharedIdentity: true,
+        })
         cleanups.push(() => relay.close())
         const answer = await post(relay.handle, "createTask", { task: turnstile })
         expect(answer.body).toEqual({ errorId: 0, taskId: 123 })
@@ -315,6 +329,7 @@ describe("createRelay's provider decides where the key and the upstream come fro
       apiKey: KEY,
       proxy: `http://127.0.0.1:${port}`,
       allowTaskTypes: [ReCaptchaV2TaskProxyLess],
+      sharedIdentity: true,
     })
     cleanups.push(() => relay.close())
     // CapMonster Cloud's name for ReCaptchaV2TaskProxyLess is RecaptchaV2Task (its proxy is optional there).

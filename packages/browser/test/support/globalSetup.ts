@@ -81,8 +81,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     baseUrl: emulatorUrl,
     allowTaskTypes: ["ReCaptchaV2TaskProxyLess", "ImageToTextTask"],
     allowOrigins: "*",
-    // Every test shares one client id (the loopback address); the defaults are sized for one real user.
-    limits: { tasksPerClientPerMinute: 1000, requestsPerClientPerMinute: 100_000 },
+    // Every test shares one client id (the loopback address); the defaults are sized for one real user, and
+    // the relay's default spending cap (60 tasks a minute, 2,000 a day) for a small site.
+    limits: {
+      tasksPerClientPerMinute: 1000,
+      requestsPerClientPerMinute: 100_000,
+      tasksPerMinute: 1_000_000,
+      tasksPerDay: 1_000_000,
+    },
   })
   const relayServer = createServer(toNodeHandler(relay.handle))
   const relayUrl = await listen(relayServer)

@@ -1,6 +1,9 @@
 /**
- * Which client created which task: a client may poll and give feedback only on its own tasks, and the
- * unfinished ones count against its `pendingTasksPerClient` limit.
+ * Which client created which task: a client may poll and give feedback only on its own tasks, whatever their
+ * ids look like (a guessed or walked id of another client's task is refused like an unknown one); its
+ * unfinished tasks count against its `pendingTasksPerClient` limit; and no client holds more than its share of
+ * the table. A task request holds a slot from its admission to the provider's answer, so requests that run at
+ * the same time count each other.
  *
  * @since 0.1.0
  */
@@ -11,12 +14,47 @@ import { badRequest, type Refusal, refusal } from "./Responses.ts"
 // provider's own answer.
 const OWNERSHIP_GRACE_MS = 60_000
 // Bounds the table's memory whatever the clients do; past it, new tasks wait for old ones to expire.
-const MAX_TRACKED_TASKS = 100_000
+export const MAX_TRACKED_TASKS = 100_000
+/**
+ * One client's share of the table: filling it takes a hundred clients, each within its own limits. A client at
+ * the default 10 tasks a minute holds about 60 entries (its tasks of the last ownership window).
+ */
+export const MAX_TRACKED_TASKS_PER_CLIENT = MAX_TRACKED_TASKS / 100
+// Entries leave the table when the once-a-minute sweep finds them expired.
+const SHARE_RETRY_AFTER_SECONDS = 60
 
 interface OwnedTask {
   readonly clientId: string
   readonly expiresAt: number
   pending: boolean
+}
+
+/** A task request's slot, held from its admission until the provider answers. */
+export interface Reservation {
+  /** The provider created `taskId`: it is the client's, and keeps the slot while it is unfinished. */
+  readonly keep: (taskId: string, at: number, unfinished: boolean) => void
+  /**
+   * The provider may have created a task whose id nobody knows (its answer was lost): the slot stays taken
+   * until the ownership window ends, as a created task's would, so lost answers cannot overshoot the limits.
+   */
+  readonly holdUnknown: (at: number) => void
+  /** The request failed, or left no task to track (getToken): the slot is free. Does nothing after `keep`. */
+  readonly release: () => void
+}
+
+/** Counts per client; a client at zero is forgotten. */
+class Tally {
+  readonly #counts = new Map<string, number>()
+
+  of(clientId: string): number {
+    return this.#counts.get(clientId) ?? 0
+  }
+
+  add(clientId: string, delta: number): void {
+    const next = this.of(clientId) + delta
+    if (next > 0) this.#counts.set(clientId, next)
+    else this.#counts.delete(clientId)
+  }
 }
 
 /**
@@ -30,16 +68,49 @@ export const polledTaskId = (raw: unknown): string | undefined =>
 export class TaskOwnership {
   readonly #ttlMs: number
   readonly #owned = new Map<string, OwnedTask>()
-  readonly #pending = new Map<string, number>()
+  /** Tasks that may exist without an id (a lost createTask answer): they count until they expire. */
+  readonly #unknown = new Set<OwnedTask>()
+  /** Per client: its unfinished tasks and the slots it holds. */
+  readonly #pending = new Tally()
+  /** Per client: its entries in the table and the slots it holds, which may become entries. */
+  readonly #tracked = new Tally()
+  /** Slots held by all clients. */
+  #held = 0
 
   constructor(provider: Provider.Provider) {
     this.#ttlMs = provider.limits.resultWindowMs + OWNERSHIP_GRACE_MS
   }
 
-  /** Records that `clientId` created `taskId`; an unfinished task counts as pending until it settles. */
-  claim(taskId: string, clientId: string, at: number, unfinished: boolean): void {
-    this.#owned.set(taskId, { clientId, expiresAt: at + this.#ttlMs, pending: unfinished })
-    if (unfinished) this.#pending.set(clientId, this.pendingOf(clientId) + 1)
+  /** Takes a slot for a task request `clientId` was just admitted to send. */
+  reserve(clientId: string): Reservation {
+    this.#pending.add(clientId, 1)
+    this.#tracked.add(clientId, 1)
+    this.#held++
+    let held = true
+    const free = (): boolean => {
+      if (!held) return false
+      held = false
+      this.#held--
+      return true
+    }
+    return {
+      keep: (taskId, at, unfinished) => {
+        if (!free()) return
+        // A provider that answers an id twice: the older entry and its counts make way.
+        this.#forget(taskId)
+        this.#owned.set(taskId, { clientId, expiresAt: at + this.#ttlMs, pending: unfinished })
+        if (!unfinished) this.#pending.add(clientId, -1)
+      },
+      holdUnknown: (at) => {
+        if (!free()) return
+        this.#unknown.add({ clientId, expiresAt: at + this.#ttlMs, pending: true })
+      },
+      release: () => {
+        if (!free()) return
+        this.#pending.add(clientId, -1)
+        this.#tracked.add(clientId, -1)
+      },
+    }
   }
 
   /** The id of the task a poll or feedback names, when it is this client's and still tracked. */
@@ -54,17 +125,26 @@ export class TaskOwnership {
     return { taskId }
   }
 
-  /** Refuses new tasks while the table is full. */
-  capacityRefusal(): Refusal | undefined {
-    return this.#owned.size >= MAX_TRACKED_TASKS
+  /** Refuses a new task of a client at its share of the table, and anyone's while the table is full. */
+  capacityRefusal(clientId: string): Refusal | undefined {
+    if (this.#tracked.of(clientId) >= MAX_TRACKED_TASKS_PER_CLIENT) {
+      return refusal(
+        429,
+        "ERROR_RATE_LIMIT",
+        `Relay limit reached (${MAX_TRACKED_TASKS_PER_CLIENT} tracked tasks per client); retry in ${SHARE_RETRY_AFTER_SECONDS} s.`,
+        { "retry-after": String(SHARE_RETRY_AFTER_SECONDS) },
+      )
+    }
+    return this.#owned.size + this.#unknown.size + this.#held >= MAX_TRACKED_TASKS
       ? refusal(503, "ERROR_SERVICE_UNAVALIABLE", "The relay is tracking too many tasks; retry later.", {
           "retry-after": "30",
         })
       : undefined
   }
 
+  /** The client's unfinished tasks, those whose request is still in flight included. */
   pendingOf(clientId: string): number {
-    return this.#pending.get(clientId) ?? 0
+    return this.#pending.of(clientId)
   }
 
   /** The task finished (solved, failed or answered with an error): it no longer counts as pending. */
@@ -75,18 +155,26 @@ export class TaskOwnership {
 
   /** Forgets the tasks whose ownership expired. */
   sweep(at: number): void {
-    for (const [taskId, task] of this.#owned) {
+    for (const [taskId, task] of this.#owned) if (task.expiresAt <= at) this.#forget(taskId)
+    for (const task of this.#unknown) {
       if (task.expiresAt > at) continue
       this.#settle(task)
-      this.#owned.delete(taskId)
+      this.#tracked.add(task.clientId, -1)
+      this.#unknown.delete(task)
     }
+  }
+
+  #forget(taskId: string): void {
+    const task = this.#owned.get(taskId)
+    if (task === undefined) return
+    this.#settle(task)
+    this.#tracked.add(task.clientId, -1)
+    this.#owned.delete(taskId)
   }
 
   #settle(task: OwnedTask): void {
     if (!task.pending) return
     task.pending = false
-    const left = this.pendingOf(task.clientId) - 1
-    if (left > 0) this.#pending.set(task.clientId, left)
-    else this.#pending.delete(task.clientId)
+    this.#pending.add(task.clientId, -1)
   }
 }

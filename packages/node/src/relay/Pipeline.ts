@@ -10,10 +10,18 @@ import { scrubSecrets } from "@solvekit/core/internal"
 import type { ConnectionInfo } from "../NodeHandler.ts"
 import type { TaskCheck } from "./AllowLists.ts"
 import { type AnswerReading, readAnswer } from "./Answers.ts"
+import type { IdentityOf } from "./ClientIdentity.ts"
 import type { RelayEndpoint, RelayEvent } from "./Options.ts"
-import { polledTaskId, type TaskOwnership } from "./Ownership.ts"
+import { polledTaskId, type Reservation, type TaskOwnership } from "./Ownership.ts"
 import type { RateLimits } from "./RateLimits.ts"
-import { clientKeyRefusal, endpointOf, readJsonBody, routeOf, taskTypeOf } from "./Requests.ts"
+import {
+  type BodyLimits,
+  clientKeyRefusal,
+  endpointOf,
+  readJsonBody,
+  routeOf,
+  taskTypeOf,
+} from "./Requests.ts"
 import {
   type HeaderMap,
   originRefusal,
@@ -23,7 +31,7 @@ import {
   refusal,
   refusalResponse,
 } from "./Responses.ts"
-import type { Upstream, UpstreamAnswer } from "./Upstream.ts"
+import { isOutcomeUnknown, outcomeUnknown, type Upstream, type UpstreamAnswer } from "./Upstream.ts"
 
 /** What one relay's requests share, built once by `createRelay`. */
 export interface RelayParts {
@@ -33,12 +41,16 @@ export interface RelayParts {
   readonly limits: RateLimits
   readonly ownership: TaskOwnership
   readonly corsFor: (origin: string | null) => HeaderMap | undefined
-  readonly clientIdOf: (request: Request, info: ConnectionInfo) => string | Promise<string>
+  /** Who is asking, or why the relay cannot tell (see ClientIdentity.ts). */
+  readonly clientIdOf: IdentityOf
   readonly emit: (event: RelayEvent) => void
   readonly now: () => number
   /** Drops expired counters and ownership, at most once a minute. */
   readonly sweep: (at: number) => void
-  readonly maxBodyBytes: number
+  /** How much of a body is read, and for how long. */
+  readonly bodyLimits: BodyLimits
+  /** Refuses a cross-site simple request when no `allowOrigins` is set (see CrossSite.ts). */
+  readonly crossSite: (request: Request) => Refusal | undefined
 }
 
 /** One request as its events and answers name it. */
@@ -55,11 +67,17 @@ interface Sent {
   readonly body: Record<string, unknown>
   readonly taskType: string | undefined
   readonly at: number
+  /** A task request's pending slot: the created task keeps it, anything else frees it. */
+  readonly reservation: Reservation | undefined
 }
 
 /** The payload to forward, or why not; with the task type, for the events. */
 type Prepared =
-  | { readonly payload: Record<string, unknown>; readonly taskType?: string | undefined }
+  | {
+      readonly payload: Record<string, unknown>
+      readonly taskType?: string | undefined
+      readonly reservation?: Reservation | undefined
+    }
   | { readonly refused: Refusal; readonly taskType?: string | undefined }
 
 /** Handles one request; never throws (a failure of the relay itself is a 500 that echoes nothing). */
@@ -94,21 +112,34 @@ const serve = async (
   if (route instanceof Refusal) return refuse(parts, exchange, route)
   if (request.method !== "POST")
     return refuse(parts, exchange, refusal(405, "ERROR_RELAY_BAD_REQUEST", "Use POST."))
-  exchange.clientId = await parts.clientIdOf(request, info)
+  const crossSite = parts.crossSite(request)
+  if (crossSite !== undefined) return refuse(parts, exchange, crossSite)
+  const identity = await parts.clientIdOf(request, info)
+  if (identity instanceof Refusal) return refuse(parts, exchange, identity)
+  exchange.clientId = identity
   const at = parts.now()
   parts.sweep(at)
   const overLimit = parts.limits.admitRequest(exchange.clientId, at)
   if (overLimit !== undefined) return refuse(parts, exchange, overLimit)
-  const body = await readJsonBody(request, parts.maxBodyBytes)
+  const body = await readJsonBody(request, route.endpoint, parts.bodyLimits)
   if (body instanceof Refusal) return refuse(parts, exchange, body)
   const keySent = clientKeyRefusal(body)
   if (keySent !== undefined) return refuse(parts, exchange, keySent)
 
   const prepared = prepare(parts, route.endpoint, body, exchange.clientId, at)
   if ("refused" in prepared) return refuse(parts, exchange, prepared.refused, prepared.taskType)
-  const answer = await parts.upstream.forward(route.endpoint, route.path, prepared.payload, request.signal)
-  if (answer instanceof Refusal) return refuse(parts, exchange, answer, prepared.taskType)
-  return passOn(parts, exchange, { endpoint: route.endpoint, body, taskType: prepared.taskType, at }, answer)
+  const { reservation, taskType } = prepared
+  try {
+    const answer = await parts.upstream.forward(route.endpoint, route.path, prepared.payload, request.signal)
+    if (answer instanceof Refusal) {
+      if (isOutcomeUnknown(answer)) reservation?.holdUnknown(at)
+      return refuse(parts, exchange, answer, taskType)
+    }
+    return passOn(parts, exchange, { endpoint: route.endpoint, body, taskType, at, reservation }, answer)
+  } finally {
+    // Whatever happened, a slot the created task did not keep is free again.
+    reservation?.release()
+  }
 }
 
 const refuse = (parts: RelayParts, exchange: Exchange, failure: Refusal, taskType?: string): Response => {
@@ -151,21 +182,28 @@ const prepareTask = (
   if (checked instanceof Refusal) return { refused: checked, taskType: taskTypeOf(body) }
   const limited =
     parts.limits.taskRefusal(clientId, at, parts.ownership.pendingOf(clientId)) ??
-    parts.ownership.capacityRefusal()
+    parts.ownership.capacityRefusal(clientId)
   if (limited !== undefined) return { refused: limited, taskType: checked.type }
   parts.limits.recordTask(clientId, at)
   const appId = parts.upstream.appId
   return {
     payload: { task: checked.task, ...(appId === undefined ? {} : { appId }) },
     taskType: checked.type,
+    // Taken before the first await: the requests that follow while this one is in flight count it.
+    reservation: parts.ownership.reserve(clientId),
   }
 }
 
 /** Tracks what the answer says about the task, reports it, and passes it to the browser without the key. */
 const passOn = (parts: RelayParts, exchange: Exchange, sent: Sent, answer: UpstreamAnswer): Response => {
   const reading = readAnswer(sent.endpoint, answer, parts.provider, parts.upstream.secrets)
+  // A task answer that does not say whether the task exists is not passed on: the browser must not resend.
+  if (reading.outcomeUnknown) {
+    sent.reservation?.holdUnknown(sent.at)
+    return refuse(parts, exchange, outcomeUnknown(), sent.taskType)
+  }
   const polled = polledTaskId(sent.body.taskId)
-  track(parts.ownership, sent, reading, exchange.clientId, polled)
+  track(parts.ownership, sent, reading, polled)
   const scrub = (text: string) => scrubSecrets(text, parts.upstream.secrets)
   parts.emit({
     _tag: "Forwarded",
@@ -185,12 +223,11 @@ const track = (
   ownership: TaskOwnership,
   sent: Sent,
   reading: AnswerReading,
-  clientId: string,
   polled: string | undefined,
 ): void => {
   const created = reading.task === "running" || reading.task === "solved"
   if (sent.endpoint === "createTask" && created && reading.taskId !== undefined) {
-    ownership.claim(reading.taskId, clientId, sent.at, reading.task === "running")
+    sent.reservation?.keep(reading.taskId, sent.at, reading.task === "running")
   }
   const finished = reading.task === "solved" || reading.task === "error"
   if (sent.endpoint === "getTaskResult" && finished && polled !== undefined) ownership.settle(polled)

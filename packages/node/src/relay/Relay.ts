@@ -6,11 +6,14 @@
 import { CapSolver } from "@solvekit/core"
 import type { ConnectionInfo } from "../NodeHandler.ts"
 import { taskCheck } from "./AllowLists.ts"
+import { identityOf } from "./ClientIdentity.ts"
+import { crossSiteCheck } from "./CrossSite.ts"
+import { boundedEvent } from "./Echo.ts"
 import type { Relay, RelayEvent, RelayOptions } from "./Options.ts"
 import { TaskOwnership } from "./Ownership.ts"
 import { handleRequest, type RelayParts } from "./Pipeline.ts"
 import { MINUTE_MS, RateLimits } from "./RateLimits.ts"
-import { DEFAULT_MAX_BODY_BYTES } from "./Requests.ts"
+import { DEFAULT_BODY_READ_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from "./Requests.ts"
 import { corsPolicy } from "./Responses.ts"
 import { connectUpstream } from "./Upstream.ts"
 
@@ -33,6 +36,10 @@ import { connectUpstream } from "./Upstream.ts"
  */
 export const createRelay = (options: RelayOptions): Relay => {
   const provider = options.provider ?? CapSolver
+  // Before the connection pool opens: a contradictory identity setting throws with nothing to close.
+  const clientIdOf = identityOf(options)
+  // Also before: an allow-list entry or website rule the relay cannot check throws.
+  const checkTask = taskCheck(options, provider)
   const upstream = connectUpstream(options, provider)
   const now = options.now ?? Date.now
   const limits = new RateLimits(options.limits ?? {})
@@ -40,31 +47,30 @@ export const createRelay = (options: RelayOptions): Relay => {
   const parts: RelayParts = {
     provider,
     upstream,
-    checkTask: taskCheck(options, provider),
+    checkTask,
     limits,
     ownership,
     corsFor: corsPolicy(options.allowOrigins),
-    clientIdOf: clientIdentity(options.clientId),
+    clientIdOf,
     emit: listenerOf(options.onEvent),
     now,
     sweep: sweeper(now(), limits, ownership),
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyLimits: {
+      maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      readTimeoutMs: options.bodyReadTimeoutMs ?? DEFAULT_BODY_READ_TIMEOUT_MS,
+    },
+    crossSite: crossSiteCheck(options.allowOrigins),
   }
   const handle = (request: Request, info: ConnectionInfo = {}) => handleRequest(parts, request, info)
   return { handle, close: upstream.close, [Symbol.asyncDispose]: upstream.close }
 }
 
-/** The option's client identity, else the peer address, else one budget shared by every caller. */
-const clientIdentity =
-  (clientId: RelayOptions["clientId"]): RelayParts["clientIdOf"] =>
-  (request, info) =>
-    clientId === undefined ? (info.remoteAddress ?? "anonymous") : clientId(request, info)
-
 const listenerOf =
   (onEvent: RelayOptions["onEvent"]) =>
   (event: RelayEvent): void => {
     try {
-      onEvent?.(event)
+      // Bounded here, where every event passes: their text can come from the request or the provider.
+      onEvent?.(boundedEvent(event))
     } catch {
       // A failing listener must not break the relay.
     }

@@ -1,16 +1,38 @@
 /**
- * Reading what a browser sent: which endpoint it names, its JSON body (read with core's capped reader), and
- * the key it must not carry.
+ * Reading what a browser sent: which endpoint it names, its JSON body (read with core's capped reader, within
+ * a deadline, and refused as it arrives when nested too deep), and the key it must not carry.
  *
  * @since 0.1.0
  */
 import type { Provider } from "@solvekit/core"
 import { BodyTooLarge, readBodyCapped } from "@solvekit/core/internal"
+import { echoed } from "./Echo.ts"
+import { depthGuard, MAX_JSON_DEPTH, NestedTooDeep } from "./JsonDepth.ts"
 import type { RelayEndpoint } from "./Options.ts"
 import { badRequest, type Refusal, refusal } from "./Responses.ts"
 
-/** Default largest request body: room for base64 images. */
+/**
+ * Default largest task body (createTask, getToken): room for a base64 image, which recognition tasks carry.
+ * Kept: the depth check makes a large body cheap to refuse, and the poll endpoints have their own cap.
+ */
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+
+/** Largest getTaskResult / feedbackTask body: they carry a task id (and feedback's small `result`). */
+export const POLL_MAX_BODY_BYTES = 16 * 1024
+
+/**
+ * Default time a body has to arrive whole, from when the relay starts reading it. A browser sends a task in
+ * milliseconds; without a deadline, a body sent a byte at a time holds its request open until Node's own
+ * `requestTimeout` (300 s).
+ */
+export const DEFAULT_BODY_READ_TIMEOUT_MS = 10_000
+
+/** How much of a body the relay reads, and for how long. */
+export interface BodyLimits {
+  /** Largest task body; a poll body is capped at `POLL_MAX_BODY_BYTES` or this, whichever is smaller. */
+  readonly maxBytes: number
+  readonly readTimeoutMs: number
+}
 
 const endpoints: ReadonlySet<string> = new Set<RelayEndpoint>([
   "createTask",
@@ -38,7 +60,11 @@ export interface Route {
  */
 export const routeOf = (endpoint: string, provider: Provider.Provider): Route | Refusal => {
   if (!endpoints.has(endpoint)) {
-    return refusal(404, "ERROR_RELAY_ENDPOINT_NOT_ALLOWED", `The relay does not forward ${endpoint || "/"}.`)
+    return refusal(
+      404,
+      "ERROR_RELAY_ENDPOINT_NOT_ALLOWED",
+      `The relay does not forward ${echoed(endpoint) || "/"}.`,
+    )
   }
   const relayed = endpoint as RelayEndpoint
   const path = provider.endpoints[relayed]
@@ -52,20 +78,17 @@ export const routeOf = (endpoint: string, provider: Provider.Provider): Route | 
   return { endpoint: relayed, path }
 }
 
-/** Reads the request's body, at most `maxBytes` of it, as a JSON object. */
+/**
+ * Reads the request's body as a JSON object: at most the endpoint's cap, within the deadline, and nested no
+ * deeper than `MAX_JSON_DEPTH` (checked as the bytes arrive, before parsing, which is where depth costs).
+ */
 export const readJsonBody = async (
   request: Request,
-  maxBytes: number,
+  endpoint: RelayEndpoint,
+  limits: BodyLimits,
 ): Promise<Record<string, unknown> | Refusal> => {
-  let text: string
-  try {
-    text = await readBodyCapped(request, maxBytes)
-  } catch (cause) {
-    if (cause instanceof BodyTooLarge) {
-      return refusal(413, "ERROR_RELAY_BODY_TOO_LARGE", `The request body is over ${maxBytes} bytes.`)
-    }
-    throw cause
-  }
+  const text = await readWithin(request, capOf(endpoint, limits), limits.readTimeoutMs)
+  if (typeof text !== "string") return text
   if (request.body === null) return badRequest("The request has no JSON body.")
   let parsed: unknown
   try {
@@ -74,6 +97,51 @@ export const readJsonBody = async (
     return badRequest("The request body is not JSON.")
   }
   return isRecord(parsed) ? parsed : badRequest("The request body must be a JSON object.")
+}
+
+const capOf = (endpoint: RelayEndpoint, limits: BodyLimits): number =>
+  endpoint === "createTask" || endpoint === "getToken"
+    ? limits.maxBytes
+    : Math.min(limits.maxBytes, POLL_MAX_BODY_BYTES)
+
+/**
+ * The body's text, or why it was not read: over `maxBytes` (413), nested too deep (400), not whole within
+ * `timeoutMs` (408), or cut off by the client. Reading stops at the first of these (the rest of the body is
+ * not read: `toNodeHandler` closes the connection after the answer).
+ */
+const readWithin = async (
+  request: Request,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<string | Refusal> => {
+  const deadline = new AbortController()
+  const timer = setTimeout(() => deadline.abort(), timeoutMs)
+  try {
+    const body = request.body?.pipeThrough(depthGuard(MAX_JSON_DEPTH)) ?? null
+    const signal = AbortSignal.any([deadline.signal, request.signal])
+    return await readBodyCapped({ headers: request.headers, body }, maxBytes, signal)
+  } catch (cause) {
+    if (cause instanceof BodyTooLarge) {
+      return refusal(413, "ERROR_RELAY_BODY_TOO_LARGE", `The request body is over ${maxBytes} bytes.`)
+    }
+    if (cause instanceof NestedTooDeep) {
+      return refusal(
+        400,
+        "ERROR_RELAY_BODY_TOO_DEEP",
+        `The request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`,
+      )
+    }
+    if (deadline.signal.aborted) {
+      return refusal(
+        408,
+        "ERROR_RELAY_BODY_TIMEOUT",
+        `The request body did not arrive within ${timeoutMs} ms.`,
+      )
+    }
+    return badRequest("The request body did not arrive whole.")
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /** A body that carries a `clientKey` is refused: the relay adds its own, and a key in a browser is leaked. */

@@ -135,6 +135,10 @@ export const outcomeUnknown = (): Refusal =>
     true,
   )
 
+/** True for the refusal that says a createTask / getToken may have created a task. */
+export const isOutcomeUnknown = (failure: Refusal): boolean =>
+  failure.headers[RELAY_ERROR_HEADER] === "upstream-outcome-unknown"
+
 /** An answer with a status the relay cannot pass on (a redirect, no body): a retryable 502 for a poll. */
 const unusableAnswer = (endpoint: RelayEndpoint): Refusal =>
   endpoint === "createTask" || endpoint === "getToken"
