@@ -225,6 +225,26 @@ describe("KyTransport", () => {
     expect(error.requestSent).toBe("unknown")
   })
 
+  it("never follows a redirect: the body (key included) is not re-sent elsewhere, and the outcome is unknown", async () => {
+    const elsewhere = await serve((_req, _body, res) => json(res, 200, { errorId: 0, taskId: "stolen" }))
+    for (const status of [301, 302, 307, 308]) {
+      const redirecting = await serve((_req, _body, res) => {
+        res.writeHead(status, { location: `${elsewhere.url}/createTask` })
+        res.end()
+      })
+      const error = transportError(
+        await Effect.runPromiseExit(
+          KyTransport.make({ baseUrl: redirecting.url }).post("createTask", {
+            clientKey: Redacted.make("sk-redirect-key"),
+          }),
+        ),
+      )
+      expect(error.requestSent).toBe("unknown")
+      expect(redirecting.requests).toHaveLength(1)
+    }
+    expect(elsewhere.requests).toEqual([])
+  })
+
   it("bounds a request by its timeoutMs: a may-have-been-sent TransportError, and the connection is closed", async () => {
     const server = await serve(() => {
       // never answers

@@ -106,16 +106,19 @@ const handOff =
     // Looked up per request when not given, so a runtime (or a test) can replace the global later.
     const target = fetch ?? globalThis.fetch
     const { [CALL_SIGNAL]: signal, [CALL_BODY]: body, ...rest } = (init ?? {}) as CallOptions
+    // Never follow a redirect: the body carries the key, and a followed 307/308 re-sends it to wherever the
+    // answer points. A redirect fails the request as "may have been sent", so a createTask is never repeated.
     if (input instanceof Request && body !== undefined) {
       return target(input.url, {
         ...rest,
         method: input.method,
         headers: input.headers,
         body,
+        redirect: "error",
         ...(signal === undefined ? {} : { signal }),
       })
     }
-    return target(input, signal === undefined ? rest : { ...rest, signal })
+    return target(input, { ...rest, redirect: "error", ...(signal === undefined ? {} : { signal }) })
   }
 
 /** Builds the transport service from options (exposed for adapters that assemble their own layers). */
