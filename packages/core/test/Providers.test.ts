@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber } from "effect"
+import { Duration, Effect, Exit, Fiber, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { afterEach, expect, it as itAsync } from "vitest"
 import { type ApiErrorReason, isApiError, type SolveError } from "../src/domain/Errors.ts"
@@ -15,6 +15,7 @@ import * as Policy from "../src/engine/Policy.ts"
 import { createClient, type SolveKitClient } from "../src/faces/PromiseClient.ts"
 import { SolveKit } from "../src/faces/SolveKit.ts"
 import * as Index from "../src/index.ts"
+import * as Protocol from "../src/wire/Protocol.ts"
 import * as Scripted from "./ScriptedTransport.ts"
 
 const recaptcha = ReCaptchaV2TaskProxyLess({
@@ -607,5 +608,42 @@ describe("createClient({ provider }) (Promise face)", () => {
     )
     expect(isApiError(error) && error.reason).toBe("UnsupportedTask")
     expect(requests).toEqual([])
+  })
+})
+
+describe("a failed createTask that answers taskId 0 (CapMonster Cloud's documented error answer)", () => {
+  const failed = {
+    status: 200,
+    body: JSON.stringify({
+      errorId: 1,
+      errorCode: "ERROR_ZERO_BALANCE",
+      errorDescription: "no money",
+      taskId: 0,
+    }),
+  }
+
+  it("names no task under a provider with integer ids: there is nothing to resume", () => {
+    for (const provider of [CapMonsterCloud, AntiCaptcha, TwoCaptcha]) {
+      const result = Protocol.interpretTaskAnswer({ endpoint: "createTask", provider }, failed)
+      assert.isTrue(Result.isFailure(result))
+      if (Result.isFailure(result)) {
+        assert.isTrue(isApiError(result.failure))
+        assert.strictEqual((result.failure as { readonly taskId?: string }).taskId, undefined)
+      }
+    }
+  })
+
+  it("keeps a real integer id on an error about a task", () => {
+    const named = {
+      status: 200,
+      body: JSON.stringify({ errorId: 1, errorCode: "ERROR_CAPTCHA_UNSOLVABLE", taskId: 7 }),
+    }
+    const result = Protocol.interpretTaskAnswer(
+      { endpoint: "getTaskResult", provider: CapMonsterCloud },
+      named,
+    )
+    assert.isTrue(Result.isFailure(result))
+    if (Result.isFailure(result))
+      assert.strictEqual((result.failure as { readonly taskId?: string }).taskId, "7")
   })
 })

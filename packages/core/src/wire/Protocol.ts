@@ -231,10 +231,20 @@ const envelopeError = (
   return undefined
 }
 
-const normaliseTaskId = (taskId: string | number | null | undefined): string | undefined => {
+/**
+ * The task an answer names, if any. Providers with integer ids number tasks from 1, and CapMonster Cloud
+ * answers a failed createTask with `"taskId": 0` (the error example of its createTask page,
+ * https://docs.capmonster.cloud/docs/api/methods/create-task; ZennoLab/capmonstercloud-docs
+ * `api/methods/create-task.mdx`): 0 names no task, so no error promises a task to resume that does not exist.
+ */
+const normaliseTaskId = (
+  taskId: string | number | null | undefined,
+  provider: Provider,
+): string | undefined => {
   if (taskId === undefined || taskId === null) return undefined
   const text = String(taskId).trim()
-  return text === "" ? undefined : text
+  if (text === "" || (provider.taskIdType === "number" && /^0+$/.test(text))) return undefined
+  return text
 }
 
 const isRecord = (u: unknown): u is Record<string, unknown> =>
@@ -253,7 +263,7 @@ export const interpretTaskAnswer = (
   Result.flatMap(
     decodeBody(CreateTaskResponse, ctx, response),
     (answer): Result.Result<TaskState, ProtocolError> => {
-      const taskId = normaliseTaskId(answer.taskId)
+      const taskId = normaliseTaskId(answer.taskId, ctx.provider)
       const status = (answer.status ?? "").trim().toLowerCase()
       // A ready answer with a solution wins over a stray error code (errorId must still be clear).
       if (!errorIdIsSet(answer.errorId) && status === "ready" && isRecord(answer.solution)) {
