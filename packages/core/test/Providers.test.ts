@@ -2,14 +2,15 @@ import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { afterEach, expect, it as itAsync } from "vitest"
-import { type ApiErrorReason, isApiError, type SolveError } from "../src/domain/Errors.ts"
+import * as Catalogue from "../src/domain/Catalogue.ts"
+import { type ApiErrorReason, InvalidTaskError, isApiError, type SolveError } from "../src/domain/Errors.ts"
 import { CapSolver, type Provider } from "../src/domain/Provider.ts"
 import { AntiCaptcha } from "../src/domain/providers/AntiCaptcha.ts"
 import { CapMonsterCloud } from "../src/domain/providers/CapMonsterCloud.ts"
 import { TwoCaptcha } from "../src/domain/providers/TwoCaptcha.ts"
+import * as Task from "../src/domain/Task.ts"
 import { ImageToTextTask } from "../src/domain/tasks/ImageToText.ts"
 import { ReCaptchaV2Task, ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
-import { ReCaptchaV3EnterpriseTaskProxyLess } from "../src/domain/tasks/ReCaptchaV3.ts"
 import { AntiTurnstileTaskProxyLess } from "../src/domain/tasks/Turnstile.ts"
 import * as Policy from "../src/engine/Policy.ts"
 import { createClient, type SolveKitClient } from "../src/faces/PromiseClient.ts"
@@ -54,6 +55,8 @@ interface ProviderCase {
   /** The provider's name for CapSolver's reCAPTCHA v2 proxyless and Turnstile types (reference 6.1). */
   readonly recaptchaV2Name: string
   readonly turnstileName: string
+  /** The provider's name for CapSolver's ReCaptchaV3EnterpriseTaskProxyLess (CapMonster Cloud has a type). */
+  readonly v3EnterpriseName: string
   /** How the provider says "unsolvable" on getTaskResult (2Captcha and Anti-Captcha: errorId is 12). */
   readonly unsolvableErrorId: number
 }
@@ -86,6 +89,7 @@ const cases: ReadonlyArray<ProviderCase> = [
     transient: ["ERROR_NO_SLOT_AVAILABLE"],
     recaptchaV2Name: "RecaptchaV2TaskProxyless",
     turnstileName: "TurnstileTaskProxyless",
+    v3EnterpriseName: "ReCaptchaV3EnterpriseTaskProxyLess",
     unsolvableErrorId: 12,
   },
   {
@@ -129,6 +133,7 @@ const cases: ReadonlyArray<ProviderCase> = [
     transient: ["ERROR_NO_SLOT_AVAILABLE"],
     recaptchaV2Name: "RecaptchaV2TaskProxyless",
     turnstileName: "TurnstileTaskProxyless",
+    v3EnterpriseName: "ReCaptchaV3EnterpriseTaskProxyLess",
     unsolvableErrorId: 12,
   },
   {
@@ -166,6 +171,7 @@ const cases: ReadonlyArray<ProviderCase> = [
     transient: ["CAPTCHA_NOT_READY", "ERROR_TOO_MUCH_REQUESTS", "ERROR_NO_SLOT_AVAILABLE"],
     recaptchaV2Name: "RecaptchaV2Task",
     turnstileName: "TurnstileTask",
+    v3EnterpriseName: "RecaptchaV3EnterpriseTask",
     unsolvableErrorId: 1,
   },
 ]
@@ -233,11 +239,9 @@ describe("providers of the createTask family", () => {
         assert.strictEqual(provider.taskTypeName("ReCaptchaV2TaskProxyLess"), c.recaptchaV2Name)
         assert.strictEqual(provider.taskTypeName("AntiTurnstileTaskProxyLess"), c.turnstileName)
         assert.strictEqual(provider.taskTypeName("ImageToTextTask"), "ImageToTextTask")
-        // Enterprise v3 is a flag there, not a type: renaming it would solve a plain v3.
-        assert.strictEqual(
-          provider.taskTypeName("ReCaptchaV3EnterpriseTaskProxyLess"),
-          "ReCaptchaV3EnterpriseTaskProxyLess",
-        )
+        // Enterprise v3 is a flag at 2Captcha and Anti-Captcha, not a type: renaming it would solve a plain v3
+        // (adaptTask refuses it there); CapMonster Cloud documents RecaptchaV3EnterpriseTask.
+        assert.strictEqual(provider.taskTypeName("ReCaptchaV3EnterpriseTaskProxyLess"), c.v3EnterpriseName)
       })
 
       it.effect(
@@ -405,20 +409,25 @@ describe("providers of the createTask family", () => {
         }),
       )
 
-      it.effect("sends an unmapped type under CapSolver's name and surfaces the provider's refusal", () =>
-        Effect.gen(function* () {
-          const transport = Scripted.make({
-            createTask: {
-              json: { errorId: 23, errorCode: "ERROR_TASK_NOT_SUPPORTED", errorDescription: "" },
-            },
-          })
-          const task = ReCaptchaV3EnterpriseTaskProxyLess({ websiteURL: "https://x.test", websiteKey: "k" })
-          const error = failureOf(yield* runWith(transport, provider, (kit) => kit.solve(task)))
-          assert.isTrue(isApiError(error))
-          if (isApiError(error)) assert.strictEqual(error.reason, "UnsupportedTask")
-          assert.strictEqual(typeSent(transport.calls[0]), "ReCaptchaV3EnterpriseTaskProxyLess")
-          assert.lengthOf(transport.calls, 1)
-        }),
+      it.effect(
+        "sends a type the catalogue does not know (Task.raw) as it is and surfaces the provider's refusal",
+        () =>
+          Effect.gen(function* () {
+            const transport = Scripted.make({
+              createTask: {
+                json: { errorId: 23, errorCode: "ERROR_TASK_NOT_SUPPORTED", errorDescription: "" },
+              },
+            })
+            const task = Task.raw("FutureCaptchaTaskProxyless", {
+              websiteURL: "https://x.test",
+              websiteKey: "k",
+            })
+            const error = failureOf(yield* runWith(transport, provider, (kit) => kit.solve(task)))
+            assert.isTrue(isApiError(error))
+            if (isApiError(error)) assert.strictEqual(error.reason, "UnsupportedTask")
+            assert.strictEqual(typeSent(transport.calls[0]), "FutureCaptchaTaskProxyless")
+            assert.lengthOf(transport.calls, 1)
+          }),
       )
     })
   }
@@ -646,4 +655,210 @@ describe("a failed createTask that answers taskId 0 (CapMonster Cloud's document
     if (Result.isFailure(result))
       assert.strictEqual((result.failure as { readonly taskId?: string }).taskId, "7")
   })
+})
+
+/** A catalogue task from a plain object (throws on a typo in the test itself). */
+const catalogueTask = (u: Record<string, unknown>): Task.AnyTaskRequest => {
+  const parsed = Catalogue.parse(u)
+  if (Result.isFailure(parsed))
+    throw new Error(`test task invalid: ${parsed.failure.field} ${parsed.failure.message}`)
+  return parsed.success
+}
+
+const site = { websiteURL: "https://example.test/", websiteKey: "site-key" }
+const ownProxy = { proxy: "http:10.0.0.9:3128:u:p" }
+const catalogueSamples: Record<string, Record<string, unknown>> = {
+  ReCaptchaV2TaskProxyLess: { ...site },
+  ReCaptchaV2Task: { ...site, ...ownProxy },
+  ReCaptchaV2EnterpriseTask: { ...site, ...ownProxy },
+  ReCaptchaV2EnterpriseTaskProxyLess: { ...site },
+  ReCaptchaV3TaskProxyLess: { ...site, pageAction: "login" },
+  ReCaptchaV3Task: { ...site, pageAction: "login", ...ownProxy },
+  ReCaptchaV3EnterpriseTask: { ...site, pageAction: "login", ...ownProxy },
+  ReCaptchaV3EnterpriseTaskProxyLess: { ...site, pageAction: "login" },
+  AntiTurnstileTaskProxyLess: { ...site },
+  AntiAwsWafTaskProxyLess: { websiteURL: "https://example.test/" },
+  AntiAwsWafTask: { websiteURL: "https://example.test/", ...ownProxy },
+  GeeTestTaskProxyLess: { websiteURL: "https://example.test/", gt: "gt-key", challenge: "ch" },
+  MtCaptchaTask: { ...site, ...ownProxy },
+  MtCaptchaTaskProxyLess: { ...site },
+  DatadomeSliderTask: {
+    captchaUrl: "https://geo.captcha-delivery.com/captcha/?initialCid=abc&t=fe",
+    userAgent: "Mozilla/5.0",
+    ...ownProxy,
+  },
+  ImageToTextTask: { body: "aGVsbG8gd29ybGQ=" },
+}
+
+interface SupportCase {
+  readonly provider: Provider
+  /** Catalogue type → the provider's documented name for it (issue 15's facts table). */
+  readonly sent: Readonly<Record<string, string>>
+  /** Catalogue types refused before any request. */
+  readonly refused: ReadonlyArray<string>
+}
+
+const supportCases: ReadonlyArray<SupportCase> = [
+  {
+    provider: TwoCaptcha,
+    sent: {
+      ReCaptchaV2TaskProxyLess: "RecaptchaV2TaskProxyless",
+      ReCaptchaV2Task: "RecaptchaV2Task",
+      ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
+      AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
+      GeeTestTaskProxyLess: "GeeTestTaskProxyless",
+      ImageToTextTask: "ImageToTextTask",
+    },
+    refused: [
+      "ReCaptchaV2EnterpriseTask",
+      "ReCaptchaV2EnterpriseTaskProxyLess",
+      "ReCaptchaV3Task",
+      "ReCaptchaV3EnterpriseTask",
+      "ReCaptchaV3EnterpriseTaskProxyLess",
+      "AntiAwsWafTask",
+      "AntiAwsWafTaskProxyLess",
+      "MtCaptchaTask",
+      "MtCaptchaTaskProxyLess",
+      "DatadomeSliderTask",
+    ],
+  },
+  {
+    provider: AntiCaptcha,
+    sent: {
+      ReCaptchaV2TaskProxyLess: "RecaptchaV2TaskProxyless",
+      ReCaptchaV2Task: "RecaptchaV2Task",
+      ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
+      ReCaptchaV2EnterpriseTaskProxyLess: "RecaptchaV2EnterpriseTaskProxyless",
+      ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
+      AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
+      GeeTestTaskProxyLess: "GeeTestTaskProxyless",
+      ImageToTextTask: "ImageToTextTask",
+    },
+    refused: [
+      "ReCaptchaV3Task",
+      "ReCaptchaV3EnterpriseTask",
+      "ReCaptchaV3EnterpriseTaskProxyLess",
+      "AntiAwsWafTask",
+      "AntiAwsWafTaskProxyLess",
+      "MtCaptchaTask",
+      "MtCaptchaTaskProxyLess",
+      "DatadomeSliderTask",
+    ],
+  },
+  {
+    provider: CapMonsterCloud,
+    sent: {
+      ReCaptchaV2TaskProxyLess: "RecaptchaV2Task",
+      ReCaptchaV2Task: "RecaptchaV2Task",
+      ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
+      ReCaptchaV2EnterpriseTaskProxyLess: "RecaptchaV2EnterpriseTask",
+      ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
+      ReCaptchaV3EnterpriseTaskProxyLess: "RecaptchaV3EnterpriseTask",
+      AntiTurnstileTaskProxyLess: "TurnstileTask",
+      GeeTestTaskProxyLess: "GeeTestTask",
+      MtCaptchaTask: "MTCaptchaTask",
+      MtCaptchaTaskProxyLess: "MTCaptchaTask",
+      ImageToTextTask: "ImageToTextTask",
+    },
+    refused: [
+      "ReCaptchaV3Task",
+      "ReCaptchaV3EnterpriseTask",
+      "AntiAwsWafTask",
+      "AntiAwsWafTaskProxyLess",
+      "DatadomeSliderTask",
+    ],
+  },
+]
+
+const invalidTaskOf = (error: SolveError): InvalidTaskError => {
+  assert.instanceOf(error, InvalidTaskError)
+  return error as InvalidTaskError
+}
+
+describe("which catalogue types each provider is sent (issue 15)", () => {
+  for (const c of supportCases) {
+    describe(c.provider.name, () => {
+      it("covers every sample type exactly once, as sent or refused", () =>
+        assert.sameMembers([...Object.keys(c.sent), ...c.refused], Object.keys(catalogueSamples)))
+
+      for (const [canonical, theirs] of Object.entries(c.sent)) {
+        it.effect(`sends ${canonical} as its documented ${theirs}`, () =>
+          Effect.gen(function* () {
+            const transport = Scripted.make({
+              createTask: createdNumeric(9),
+              getTaskResult: readyWithMetadata({ gRecaptchaResponse: "t", token: "t", text: "t" }),
+            })
+            yield* runWith(transport, c.provider, (kit) =>
+              kit.solve(catalogueTask({ type: canonical, ...catalogueSamples[canonical] })),
+            )
+            assert.strictEqual(typeSent(transport.callsTo("createTask")[0]), theirs)
+          }),
+        )
+      }
+
+      for (const canonical of c.refused) {
+        it.effect(
+          `refuses ${canonical} before any request, with an InvalidTaskError naming the provider`,
+          () =>
+            Effect.gen(function* () {
+              const transport = Scripted.make({ createTask: createdNumeric(9) })
+              const error = invalidTaskOf(
+                failureOf(
+                  yield* runWith(transport, c.provider, (kit) =>
+                    kit.solve(catalogueTask({ type: canonical, ...catalogueSamples[canonical] })),
+                  ),
+                ),
+              )
+              assert.strictEqual(error.taskType, canonical)
+              assert.strictEqual(error.field, "type")
+              assert.include(error.message, c.provider.name)
+              assert.lengthOf(transport.calls, 0)
+            }),
+        )
+      }
+
+      it.effect("refuses the CapSolver-only types (Vision Engine, classification) before any request", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({ createTask: createdNumeric(9) })
+          const task = Task.raw("VisionEngine", { module: "slider_1", image: "aGk=" })
+          const error = invalidTaskOf(
+            failureOf(yield* runWith(transport, c.provider, (kit) => kit.solve(task))),
+          )
+          assert.strictEqual(error.field, "type")
+          assert.include(error.message, c.provider.name)
+          assert.lengthOf(transport.calls, 0)
+        }),
+      )
+
+      it.effect("refuses GeeTest v4 (captchaId) before any request: the provider's v4 fields differ", () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({ createTask: createdNumeric(9) })
+          const task = catalogueTask({
+            type: "GeeTestTaskProxyLess",
+            websiteURL: "https://x.test/",
+            captchaId: "id",
+          })
+          const error = invalidTaskOf(
+            failureOf(yield* runWith(transport, c.provider, (kit) => kit.solve(task))),
+          )
+          assert.strictEqual(error.field, "captchaId")
+          assert.include(error.message, c.provider.name)
+          assert.lengthOf(transport.calls, 0)
+        }),
+      )
+    })
+  }
+
+  it.effect("leaves CapSolver alone: MTCaptcha is sent under its catalogue name", () =>
+    Effect.gen(function* () {
+      const transport = Scripted.make({
+        createTask: Scripted.ready({ token: "t" }),
+        getTaskResult: Scripted.ready({ token: "t" }),
+      })
+      yield* runWith(transport, CapSolver, (kit) =>
+        kit.solve(catalogueTask({ type: "MtCaptchaTaskProxyLess", ...site })),
+      )
+      assert.strictEqual(typeSent(transport.callsTo("createTask")[0]), "MtCaptchaTaskProxyLess")
+    }),
+  )
 })

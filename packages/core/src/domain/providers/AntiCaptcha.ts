@@ -7,7 +7,36 @@
  * @since 0.2.0
  */
 import { make, type Provider } from "../Provider.ts"
+import { fieldsDiffer, notFound, ownProxiesOnly, refuseGeeTestV4, refuseTypes, steps } from "./Adapt.ts"
 import { splitProxy } from "./SplitProxy.ts"
+
+/**
+ * Catalogue types Anti-Captcha is not sent (issue 15), refused before any request with the reason (the
+ * lifecycle runs `adaptTask` before createTask). Sources: anti-captcha.com/apidoc/task-types/* (the task-type
+ * pages), checked for issue 15; a CapSolver type with no Anti-Captcha page found is refused as not found.
+ */
+const unsupported: Readonly<Record<string, string>> = {
+  // task-types/RecaptchaV3TaskProxyless: v3 exists only without your proxy.
+  ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
+  ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3TaskProxyless with isEnterprise"),
+  // task-types/RecaptchaV3Enterprise: Enterprise v3 is an `isEnterprise: true` flag on the v3 task, not a type.
+  ReCaptchaV3EnterpriseTaskProxyLess: fieldsDiffer(
+    "reCAPTCHA v3 Enterprise (isEnterprise on RecaptchaV3TaskProxyless)",
+  ),
+  // task-types/AmazonTask, /AmazonTaskProxyless: websiteKey, iv, context, captchaScript, challengeScript.
+  AntiAwsWafTask: fieldsDiffer("AmazonTask (websiteKey, iv, context, captchaScript)"),
+  AntiAwsWafTaskProxyLess: fieldsDiffer("AmazonTaskProxyless (websiteKey, iv, context, captchaScript)"),
+  // No MTCaptcha or DataDome task page exists in its task-type list.
+  MtCaptchaTask: notFound("MTCaptcha"),
+  MtCaptchaTaskProxyLess: notFound("MTCaptcha"),
+  DatadomeSliderTask: notFound("DataDome"),
+  // CapSolver's own types: no counterpart found.
+  AntiCloudflareTask: notFound("Cloudflare challenge"),
+  AntiBotdeflectorTaskProxyLess: notFound("BotDeflector"),
+  ReCaptchaV2Classification: notFound("reCAPTCHA image classification"),
+  AwsWafClassification: notFound("AWS WAF image classification"),
+  VisionEngine: notFound("Vision Engine"),
+}
 
 /**
  * Anti-Captcha (api.anti-captcha.com). Error ids from anti-captcha.com/apidoc/errors (reference 6.2); the
@@ -25,8 +54,18 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
   // cadence, which keeps well inside the 60 s a finished result is kept.
   polling: { firstDelayMs: 5_000, intervalMs: 5_000 },
   taskIdType: "number",
-  // Reference 6.1: split proxy fields only (no `proxy` string).
-  adaptTask: splitProxy,
+  // Unsupported catalogue types and GeeTest v4 are refused before any request (issue 15); split proxy fields
+  // only (no `proxy` string: reference 6.1).
+  adaptTask: steps(
+    refuseTypes("Anti-Captcha", unsupported),
+    // task-types/GeeTestTaskProxyless: v4 is `gt` = captcha_id, `version: 4` and `initParameters`.
+    refuseGeeTestV4(
+      "Anti-Captcha",
+      "GeeTestTaskProxyless",
+      "it documents v4 as gt, version 4 and initParameters",
+    ),
+    splitProxy,
+  ),
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1
     ERROR_NO_SLOT_AVAILABLE: "ServiceUnavailable", // 2
@@ -71,8 +110,10 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
     ReCaptchaV2Task: "RecaptchaV2Task",
     ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
     ReCaptchaV2EnterpriseTaskProxyLess: "RecaptchaV2EnterpriseTaskProxyless",
+    // task-types/RecaptchaV3TaskProxyless (minScore there is one of 0.3, 0.7, 0.9).
+    ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
     AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
-    // GeeTest v3 fields match; v4 also needs `version: 4` at Anti-Captcha, which only `Task.raw` can send.
+    // GeeTest v3 fields match (task-types/GeeTestTaskProxyless); v4 is refused by adaptTask (fields differ).
     GeeTestTaskProxyLess: "GeeTestTaskProxyless",
   },
   // ANTICAPTCHA_API_KEY, ANTICAPTCHA_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).

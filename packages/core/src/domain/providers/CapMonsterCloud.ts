@@ -7,7 +7,33 @@
  * @since 0.2.0
  */
 import { make, type Provider } from "../Provider.ts"
+import { fieldsDiffer, notFound, ownProxiesOnly, refuseGeeTestV4, refuseTypes, steps } from "./Adapt.ts"
 import { splitProxy } from "./SplitProxy.ts"
+
+/**
+ * Catalogue types CapMonster Cloud is not sent (issue 15), refused before any request with the reason.
+ * Sources: ZennoLab/capmonstercloud-docs @d76d99fb, `i18n/en/.../current/captchas/*.mdx` (the task pages); a
+ * CapSolver type with no CapMonster page found is refused as not found.
+ */
+const unsupported: Readonly<Record<string, string>> = {
+  // captchas/recaptcha-v3-task.mdx, recaptcha-v3-enterprise-task.mdx: its own proxies, no proxy fields.
+  ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
+  ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3EnterpriseTask"),
+  // captchas/amazon-task.mdx: websiteKey, captchaScript / challengeScript, context, iv, cookieSolution.
+  AntiAwsWafTask: fieldsDiffer("AmazonTask (websiteKey, captchaScript, context, iv)"),
+  AntiAwsWafTaskProxyLess: fieldsDiffer("AmazonTask (websiteKey, captchaScript, context, iv)"),
+  // captchas/datadome.mdx: CustomTask, class "DataDome", metadata.captchaUrl and metadata.datadomeCookie.
+  DatadomeSliderTask: fieldsDiffer(
+    "DataDome task (CustomTask with class DataDome and metadata.datadomeCookie)",
+  ),
+  // captchas/turnstile-challenge-task.mdx: TurnstileTask with cloudflareTaskType, pageAction, data, pageData.
+  AntiCloudflareTask: fieldsDiffer("Cloudflare challenge (TurnstileTask with cloudflareTaskType)"),
+  // CapSolver's own types: no counterpart found.
+  AntiBotdeflectorTaskProxyLess: notFound("BotDeflector"),
+  ReCaptchaV2Classification: notFound("reCAPTCHA image classification"),
+  AwsWafClassification: notFound("AWS WAF image classification"),
+  VisionEngine: notFound("Vision Engine"),
+}
 
 /**
  * CapMonster Cloud (api.capmonster.cloud). Error codes from ZennoLab/capmonstercloud-docs `api-errors.mdx`
@@ -26,8 +52,14 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
   // documented, so the first query also waits one interval.
   polling: { firstDelayMs: 3_000, intervalMs: 3_000 },
   taskIdType: "number",
-  // Reference 6.1: split proxy fields only (no `proxy` string).
-  adaptTask: splitProxy,
+  // Unsupported catalogue types and GeeTest v4 are refused before any request (issue 15); split proxy fields
+  // only (no `proxy` string: reference 6.1).
+  adaptTask: steps(
+    refuseTypes("CapMonster Cloud", unsupported),
+    // captchas/geetest-task.mdx: v4 is `gt` = captcha_id, `version: 4` and `initParameters`.
+    refuseGeeTestV4("CapMonster Cloud", "GeeTestTask", "it documents v4 as gt, version 4 and initParameters"),
+    splitProxy,
+  ),
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth",
     ERROR_ZERO_BALANCE: "Balance",
@@ -63,7 +95,17 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
     ReCaptchaV2TaskProxyLess: "RecaptchaV2Task",
     ReCaptchaV2Task: "RecaptchaV2Task",
     ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
+    // captchas/recaptcha-v2-enterprise-task.mdx: its own proxies unless a proxy is given.
+    ReCaptchaV2EnterpriseTaskProxyLess: "RecaptchaV2EnterpriseTask",
+    // captchas/recaptcha-v3-task.mdx, recaptcha-v3-enterprise-task.mdx (both through its own proxies).
+    ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
+    ReCaptchaV3EnterpriseTaskProxyLess: "RecaptchaV3EnterpriseTask",
     AntiTurnstileTaskProxyLess: "TurnstileTask",
+    // captchas/geetest-task.mdx: GeeTestTask (its own proxies by default); v3 fields match, v4 is refused.
+    GeeTestTaskProxyLess: "GeeTestTask",
+    // captchas/mtcaptcha-task.mdx: one type, proxy optional (note the casing).
+    MtCaptchaTask: "MTCaptchaTask",
+    MtCaptchaTaskProxyLess: "MTCaptchaTask",
   },
   // CAPMONSTER_API_KEY, CAPMONSTER_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).
   envPrefix: "CAPMONSTER",

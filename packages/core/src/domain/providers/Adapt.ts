@@ -1,0 +1,128 @@
+/**
+ * Building blocks of a provider's `adaptTask` (issue 15): refusing a catalogue type the provider does not
+ * document (or that solvekit does not map yet) before any request, moving the Turnstile options to the
+ * provider's field names, and the proxy rules a provider documents beyond the split fields. Each step either
+ * rewrites the wire task or names the field it cannot send; `steps` runs them in order. Messages never repeat
+ * a field's value (a proxy usually carries a password).
+ *
+ * @since 0.3.0
+ */
+import * as Result from "effect/Result"
+import type { TaskIssue, WireTask } from "../Provider.ts"
+import { splitProxy } from "./SplitProxy.ts"
+
+/** One step of an `adaptTask`. */
+export type Step = (task: WireTask) => Result.Result<WireTask, TaskIssue>
+
+/** The steps in order; the first refusal wins. */
+export const steps =
+  (...all: ReadonlyArray<Step>): Step =>
+  (task) => {
+    let current = task
+    for (const step of all) {
+      const next = step(current)
+      if (Result.isFailure(next)) return next
+      current = next.success
+    }
+    return Result.succeed(current)
+  }
+
+/**
+ * Refuses the listed catalogue types (CapSolver's spelling: `taskTypeName` leaves a type it does not rename as
+ * it is) with the reason given, naming the provider. A type not listed is sent as it is (`Task.raw` included).
+ */
+export const refuseTypes =
+  (provider: string, refused: Readonly<Record<string, string>>): Step =>
+  (task) => {
+    const reason = Object.hasOwn(refused, task.type) ? refused[task.type] : undefined
+    return reason === undefined
+      ? Result.succeed(task)
+      : Result.fail({ field: "type", message: `is not supported by ${provider}: ${reason}` })
+  }
+
+/** Reason: no counterpart of this catalogue type was found in the provider's documentation. */
+export const notFound = (what: string): string =>
+  `no ${what} task type was found in its documentation (issue 15), so it is refused before any request`
+
+/** Reason: the provider offers the captcha only through its own proxies, never the caller's. */
+export const ownProxiesOnly = (theirs: string): string =>
+  `its documentation offers this only through its own proxies (${theirs}), which takes no proxy of yours`
+
+/** Reason: the provider has a type for it whose fields differ from the catalogue's. */
+export const fieldsDiffer = (theirs: string): string =>
+  `its ${theirs} takes other fields than this task (fields differ: not mapped yet, issue 15); use Task.raw for now`
+
+/** Reason: the provider's page for this type could not be checked, so solvekit does not guess its name. */
+export const notVerified = (what: string): string =>
+  `its ${what} task type could not be checked against its documentation (not mapped yet, issue 15); use Task.raw for now`
+
+/**
+ * Refuses GeeTest v4 (a `captchaId`) under `type` (the provider's name for the task): Anti-Captcha and
+ * CapMonster Cloud document v4 as `gt` = captcha_id, `version: 4` and `initParameters`, not `captchaId`
+ * (fields differ: not mapped yet, issue 15). `how` says where the provider's v4 form comes from.
+ */
+export const refuseGeeTestV4 =
+  (provider: string, type: string, how: string): Step =>
+  (task) =>
+    task.type === type && task.captchaId !== undefined
+      ? Result.fail({
+          field: "captchaId",
+          message: `GeeTest v4 is not supported by ${provider} yet: ${how} (fields differ: not mapped yet, issue 15); use Task.raw for now`,
+        })
+      : Result.succeed(task)
+
+/**
+ * Moves CapSolver's Turnstile `metadata: { action, cdata }` to the provider's own top-level fields under
+ * `type` (the provider's name for the task); an option not given is not sent.
+ */
+export const turnstileOptions =
+  (type: string, names: { readonly action: string; readonly cdata: string }): Step =>
+  (task) => {
+    if (task.type !== type || !("metadata" in task)) return Result.succeed(task)
+    const { metadata, ...rest } = task
+    const options = (typeof metadata === "object" && metadata !== null ? metadata : {}) as {
+      readonly action?: unknown
+      readonly cdata?: unknown
+    }
+    return Result.succeed({
+      ...rest,
+      type: task.type,
+      ...(options.action === undefined ? {} : { [names.action]: options.action }),
+      ...(options.cdata === undefined ? {} : { [names.cdata]: options.cdata }),
+    })
+  }
+
+const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+
+/** An IPv4 dotted quad or an IPv6 address (hex groups and colons, an IPv4 tail allowed); never a host name. */
+export const isIpAddress = (address: string): boolean => {
+  if (ipv4.test(address)) return true
+  if (!address.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(address)) return false
+  const groups = address.split(":")
+  const tail = groups[groups.length - 1] ?? ""
+  if (tail.includes(".") && !ipv4.test(tail)) return false
+  return groups.length <= 8 && groups.every((group) => group.includes(".") || group.length <= 4)
+}
+
+/**
+ * The split proxy fields (`splitProxy`), with an IP address in `proxyAddress`: a host name is refused before
+ * any request, naming the field the caller used (`proxy` or `proxyAddress`). With `httpsAsHttp`, an `https`
+ * proxy is sent as `http` (Anti-Captcha: "http" covers https proxies).
+ */
+export const ipProxy =
+  (provider: string, options: { readonly httpsAsHttp: boolean }): Step =>
+  (task) => {
+    const split = splitProxy(task)
+    if (Result.isFailure(split)) return split
+    const sent = split.success
+    const address = sent.proxyAddress
+    if (typeof address === "string" && !isIpAddress(address)) {
+      return Result.fail({
+        field: typeof task.proxy === "string" ? "proxy" : "proxyAddress",
+        message: `${provider} takes the proxy's IP address (IPv4 or IPv6), not a host name: resolve the host first`,
+      })
+    }
+    return options.httpsAsHttp && sent.proxyType === "https"
+      ? Result.succeed({ ...sent, proxyType: "http" })
+      : Result.succeed(sent)
+  }
