@@ -43,6 +43,7 @@ export {
   type WaitError,
 } from "./domain/Errors.ts"
 export type {
+  DeveloperIdField,
   ProviderEndpoints,
   ProviderLimits,
   ProviderPollingAdvice,

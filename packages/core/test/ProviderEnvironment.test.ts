@@ -37,11 +37,18 @@ const failureMessage = <A>(exit: Exit.Exit<A, { readonly message: string }>): st
 }
 
 /** Every built-in provider's five settings, each value naming the variable it came from. */
+/**
+ * The developer id set for each provider: CapSolver's `appId` takes any string, the others' `softId` only an
+ * integer (a distinct one per provider).
+ */
+const appIdOf = (prefix: string) =>
+  prefix === "CAPSOLVER" ? `${prefix}-app` : String(prefix.length * 1_000 + prefix.charCodeAt(0))
+
 const everyProvidersVariables = Object.fromEntries(
   builtIn.flatMap(([, prefix]) => [
     [`${prefix}_API_KEY`, `${prefix}-key`],
     [`${prefix}_BASE_URL`, `http://${prefix.toLowerCase()}.test`],
-    [`${prefix}_APP_ID`, `${prefix}-app`],
+    [`${prefix}_APP_ID`, appIdOf(prefix)],
     [`${prefix}_MAX_CONCURRENT_REQUESTS`, String(prefix.length)],
     [`${prefix}_TIMEOUT`, `${prefix.length} seconds`],
   ]),
@@ -127,7 +134,7 @@ describe("provider environment prefixes", () => {
         )
         assert.strictEqual(Redacted.value(config.apiKey), `${prefix}-key`)
         assert.strictEqual(config.baseUrl, `http://${prefix.toLowerCase()}.test`)
-        assert.strictEqual(config.appId, `${prefix}-app`)
+        assert.strictEqual(config.appId, appIdOf(prefix))
         assert.strictEqual(config.maxConcurrentRequests, prefix.length)
         assert.strictEqual(
           config.timeout === undefined ? undefined : Duration.toMillis(config.timeout),

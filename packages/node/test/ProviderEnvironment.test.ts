@@ -44,6 +44,13 @@ const builtIn = [
 
 const balance = SolveKit.use((solvekit) => solvekit.getBalance())
 
+/**
+ * The developer id set for each provider: CapSolver's `appId` takes any string, the others' `softId` only an
+ * integer (a distinct one per provider).
+ */
+const appIdOf = (prefix: string) =>
+  prefix === "CAPSOLVER" ? `${prefix}-app` : String(prefix.length * 1_000 + prefix.charCodeAt(0))
+
 describe("the environment a Node client reads follows its provider", () => {
   it.live(
     "an Anti-Captcha client never takes CAPSOLVER_API_KEY: it fails naming ANTICAPTCHA_API_KEY, sending nothing",
@@ -119,7 +126,7 @@ describe("the environment a Node client reads follows its provider", () => {
         builtIn.flatMap(([, prefix]) => [
           [`${prefix}_API_KEY`, `${prefix}-key`],
           [`${prefix}_BASE_URL`, `http://${prefix.toLowerCase()}.test`],
-          [`${prefix}_APP_ID`, `${prefix}-app`],
+          [`${prefix}_APP_ID`, appIdOf(prefix)],
           [`${prefix}_MAX_CONCURRENT_REQUESTS`, String(prefix.length)],
           [`${prefix}_TIMEOUT`, `${prefix.length} seconds`],
         ]),
@@ -129,7 +136,7 @@ describe("the environment a Node client reads follows its provider", () => {
       const { client } = resolveSync({ provider }, everything)
       assert.strictEqual(Redacted.value(client.apiKey), `${prefix}-key`)
       assert.strictEqual(client.baseUrl, `http://${prefix.toLowerCase()}.test`)
-      assert.strictEqual(client.appId, `${prefix}-app`)
+      assert.strictEqual(client.appId, appIdOf(prefix))
       assert.strictEqual(client.maxConcurrentRequests, prefix.length)
       assert.strictEqual(client.timeout && Duration.toMillis(client.timeout), prefix.length * 1_000)
     }

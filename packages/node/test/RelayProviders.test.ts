@@ -128,6 +128,19 @@ describe("createRelay with provider: AntiCaptcha", () => {
     ])
   })
 
+  it("forwards the developer id as Anti-Captcha's integer softId, never as CapSolver's appId", async () => {
+    const provider = await upstream()
+    const { relay } = makeRelay(provider.url, { appId: "4580" })
+    expect((await post(relay.handle, "createTask", { task: turnstile })).status).toBe(200)
+    expect(provider.requests).toEqual([
+      { path: "/createTask", body: { clientKey: KEY, task: turnstile, softId: 4_580 } },
+    ])
+  })
+
+  it("refuses a non-integer developer id for Anti-Captcha when the relay is built", () => {
+    expect(() => makeRelay("http://127.0.0.1:9", { appId: "my-app" })).toThrow(/softId/)
+  })
+
   it("still accepts the catalogue's own name for an allowed type, and forwards it under the provider's", async () => {
     const provider = await upstream()
     const { relay } = makeRelay(provider.url)

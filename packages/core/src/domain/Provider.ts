@@ -94,6 +94,42 @@ export interface Provider {
    * the catalogue's form is the provider's (CapSolver). Runs before any request.
    */
   readonly adaptTask?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
+  /**
+   * The body field that carries the client's developer id (`appId` option). Absent: CapSolver's `appId` string,
+   * sent with every request as before. A `softId` (integer) is sent with createTask only, where the providers
+   * document it, and a non-integer id is a `ConfigurationError` when the client is built.
+   */
+  readonly developerId?: DeveloperIdField | undefined
+  /**
+   * The provider's advised minimum wait, in ms, before retrying after each transient ("busy") code (upper-case
+   * codes). A retry's backoff never waits less: a floor, not a replacement. Absent, or no entry for the code:
+   * the client's retry backoff alone (providers that advise no figure).
+   */
+  readonly busyBackoffMs?: Readonly<Record<string, number>> | undefined
+}
+
+/**
+ * Where a provider takes the developer / partner id (the client's `appId` option): CapSolver's `appId` string,
+ * or the integer `softId` of 2Captcha, Anti-Captcha and CapMonster Cloud, at the top level of createTask.
+ */
+export type DeveloperIdField =
+  | { readonly field: "appId"; readonly kind: "string" }
+  | { readonly field: "softId"; readonly kind: "integer" }
+
+/** CapSolver's form, and the form of a provider that names none. */
+export const APP_ID_FIELD: DeveloperIdField = { field: "appId", kind: "string" }
+
+/**
+ * The developer id as the provider's body field: `{ appId: "..." }` or `{ softId: 123 }`; empty when no id is
+ * set. The id must already be valid for the provider (`ClientConfig` refuses a non-integer `softId`).
+ */
+export const developerIdEntry = (
+  provider: Pick<Provider, "developerId">,
+  id: string | undefined,
+): Record<string, string | number> => {
+  if (id === undefined) return {}
+  const form = provider.developerId ?? APP_ID_FIELD
+  return form.kind === "integer" ? { [form.field]: Number(id.trim()) } : { [form.field]: id }
 }
 
 /** Why a task cannot be sent to a provider: the field and a reason in plain words (never its value). */
@@ -107,6 +143,7 @@ export const make = ({
   errorCodes,
   transientCodes,
   taskTypeNames,
+  busyBackoffMs,
   ...options
 }: {
   readonly name: string
@@ -121,12 +158,23 @@ export const make = ({
   readonly transientCodes: ReadonlyArray<string>
   readonly taskTypeNames?: Readonly<Record<string, string>>
   readonly adaptTask?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
+  /** Default: CapSolver's `appId` string. */
+  readonly developerId?: DeveloperIdField | undefined
+  readonly busyBackoffMs?: Readonly<Record<string, number>> | undefined
 }): Provider => {
   const transient = new Set(transientCodes.map((code) => code.toUpperCase()))
   const table = new Map(Object.entries(errorCodes).map(([code, reason]) => [code.toUpperCase(), reason]))
   return {
     // The plain fields (name, envPrefix, endpoints, limits, polling, taskIdType, adaptTask) as given.
     ...options,
+    developerId: options.developerId ?? APP_ID_FIELD,
+    ...(busyBackoffMs === undefined
+      ? {}
+      : {
+          busyBackoffMs: Object.fromEntries(
+            Object.entries(busyBackoffMs).map(([code, ms]) => [code.trim().toUpperCase(), ms]),
+          ),
+        }),
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     alternateBaseUrls: options.alternateBaseUrls ?? [],
     classify: (errorCode) => table.get(errorCode.trim().toUpperCase()) ?? "Unknown",
@@ -177,6 +225,10 @@ export const CapSolver: Provider = /*#__PURE__*/ make({
     ERROR_KEY_TEMP_BLOCKED: "TemporarilyBanned",
   },
   transientCodes: ["ERROR_SERVICE_UNAVALIABLE", "ERROR_SERVICE_UNAVAILABLE", "ERROR_RATE_LIMIT"],
+  // No busyBackoffMs: the error page says only "try again later", no figure (docs.capsolver.com/guide/api-error),
+  // so the client's retry backoff applies as is.
+  // Developer id: `appId`, a string at the top level (docs.capsolver.com/guide/api-use-params).
+  developerId: APP_ID_FIELD,
   // CAPSOLVER_API_KEY, CAPSOLVER_BASE_URL, ... in the Node and Deno adapters.
   envPrefix: "CAPSOLVER",
 })

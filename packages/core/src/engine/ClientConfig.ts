@@ -33,7 +33,10 @@ export interface ClientConfigShape {
   readonly provider: Provider.Provider
   /** Base URL without trailing slash (defaults to the provider's). */
   readonly baseUrl: string
-  /** Developer / partner id sent with createTask (CapSolver `appId`). */
+  /**
+   * Developer / partner id, sent under the provider's field (`Provider.developerId`): CapSolver's `appId`
+   * string, or the integer `softId` of 2Captcha, Anti-Captcha and CapMonster Cloud (checked to be one).
+   */
   readonly appId: string | undefined
   readonly policy: Policy.PollPolicy
   readonly retry: Policy.RetryPolicy
@@ -60,6 +63,10 @@ export interface ClientOptions {
   readonly keyless?: boolean | undefined
   readonly provider?: Provider.Provider | undefined
   readonly baseUrl?: string | undefined
+  /**
+   * Developer / partner id: CapSolver's `appId`; sent as the integer `softId` to 2Captcha, Anti-Captcha and
+   * CapMonster Cloud, so there it must be a whole number ("1234"), else a `ConfigurationError`.
+   */
   readonly appId?: string | undefined
   /** Polling cadence. Default: a fresh `AdaptivePolicy.make()` per client, learning from its own solves. */
   readonly policy?: Policy.PollPolicy | undefined
@@ -93,6 +100,19 @@ const validate = (shape: ClientConfigShape): Effect.Effect<ClientConfigShape, Co
     if (!/^https?:\/\/[^\s]+$/i.test(shape.baseUrl)) {
       return yield* new ConfigurationError({
         detail: `baseUrl must be an http(s) URL, got ${JSON.stringify(shape.baseUrl)}.`,
+      })
+    }
+    // 2Captcha, Anti-Captcha and CapMonster Cloud take the developer id as an integer `softId`: a value that is
+    // not one would be sent as NaN or a fraction and silently credit no one, so it is refused before any request.
+    if (
+      shape.appId !== undefined &&
+      shape.provider.developerId?.kind === "integer" &&
+      !(/^\d{1,15}$/.test(shape.appId.trim()) && Number(shape.appId.trim()) > 0)
+    ) {
+      return yield* new ConfigurationError({
+        detail: `${shape.provider.name} takes the developer id (appId) as an integer ${
+          shape.provider.developerId.field
+        }: pass a positive whole number such as "1234".`,
       })
     }
     if (shape.timeout !== undefined && !(Duration.toMillis(shape.timeout) > 0)) {

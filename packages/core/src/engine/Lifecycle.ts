@@ -50,7 +50,7 @@ import {
   withTaskProgress,
 } from "../domain/Errors.ts"
 import type { CreatedTask, Solved } from "../domain/Outcome.ts"
-import type { ProviderEndpoints } from "../domain/Provider.ts"
+import { APP_ID_FIELD, developerIdEntry, type ProviderEndpoints } from "../domain/Provider.ts"
 import * as Protocol from "../wire/Protocol.ts"
 import { encodeIssue, requestTimedOut, type Transport, type TransportResponse } from "../wire/Transport.ts"
 import type { ClientConfigShape } from "./ClientConfig.ts"
@@ -267,11 +267,26 @@ const GET_TOKEN_MIN_TIMEOUT_MS = 150_000
 /** Largest Retry-After honoured by a retry; a longer one surfaces the error instead of waiting silently. */
 const MAX_RETRY_AFTER_MS = 60_000
 
-/** Backoff with ×[0.8, 1.2] jitter, raised to the server's Retry-After when it asks for longer. */
-const retryDelayMs = (retry: Policy.RetryPolicy, attempt: number, error: RequestError) =>
+/**
+ * Backoff with ×[0.8, 1.2] jitter, raised to the server's Retry-After when it asks for longer, and to the
+ * provider's advised pause after a busy code (`Provider.busyBackoffMs`, e.g. 2Captcha's 5 s after
+ * ERROR_NO_SLOT_AVAILABLE) when it advises longer.
+ */
+const retryDelayMs = (env: LifecycleEnv, attempt: number, error: RequestError) =>
   Effect.map(Random.nextBetween(0.8, 1.2), (jitter) =>
-    Math.max(Math.round(Policy.backoffMs(retry, attempt) * jitter), retryAfterOf(error) ?? 0),
+    Math.max(
+      Math.round(Policy.backoffMs(env.config.retry, attempt) * jitter),
+      retryAfterOf(error) ?? 0,
+      busyBackoffOf(env, error),
+    ),
   )
+
+/** The provider's advised minimum wait after this error's code; 0 when it advises none. */
+const busyBackoffOf = (env: LifecycleEnv, error: RequestError): number => {
+  const advice = env.config.provider.busyBackoffMs
+  if (advice === undefined || error._tag !== "ApiError") return 0
+  return advice[error.errorCode.trim().toUpperCase()] ?? 0
+}
 
 const retryAfterOf = (error: RequestError): number | undefined =>
   error._tag === "DecodeError" ? undefined : error.retryAfterMs
@@ -295,7 +310,7 @@ const retryIdempotent = <A>(
             ) {
               return yield* Effect.fail(error)
             }
-            const delay = yield* retryDelayMs(env.config.retry, meta.attempt, error)
+            const delay = yield* retryDelayMs(env, meta.attempt, error)
             return [error, Duration.millis(delay)] as [RequestError, Duration.Duration]
           }),
         ),
@@ -356,12 +371,24 @@ export const CreateProbe = /*#__PURE__*/ Context.Reference<CreateProbe | undefin
   { defaultValue: () => undefined },
 )
 
-/** A request body: the key (omitted entirely by a keyless client, whose relay adds it), appId, the fields. */
-const bodyFor = (env: LifecycleEnv, extra: Record<string, unknown>): Record<string, unknown> => ({
-  ...(env.config.keyless ? {} : { clientKey: env.config.apiKey }),
-  ...(env.config.appId === undefined ? {} : { appId: env.config.appId }),
-  ...extra,
-})
+/**
+ * A request body: the key (omitted entirely by a keyless client, whose relay adds it), the developer id under
+ * the provider's field (`Provider.developerId`), the fields. CapSolver's `appId` goes with every request, as
+ * always; an integer `softId` only with createTask (and getToken), where its providers document it.
+ */
+const bodyFor = (
+  env: LifecycleEnv,
+  extra: Record<string, unknown>,
+  creates = false,
+): Record<string, unknown> => {
+  const { provider, appId } = env.config
+  const sendsId = creates || (provider.developerId ?? APP_ID_FIELD).field === "appId"
+  return {
+    ...(env.config.keyless ? {} : { clientKey: env.config.apiKey }),
+    ...(sendsId ? developerIdEntry(provider, appId) : {}),
+    ...extra,
+  }
+}
 
 /** The wire task for this provider, or an `InvalidTaskError` before any request. */
 const wireTaskOf = <S>(env: LifecycleEnv, codec: TaskCodec<S>) => {
@@ -484,7 +511,7 @@ const sendCreate = (
         retryAfter <= MAX_RETRY_AFTER_MS
       ) {
         markSent(false) // the server certainly created nothing
-        yield* Effect.sleep(Duration.millis(yield* retryDelayMs(env.config.retry, attempt, error)))
+        yield* Effect.sleep(Duration.millis(yield* retryDelayMs(env, attempt, error)))
         continue
       }
       if (createTaskOutcomeUnknown(error))
@@ -506,7 +533,7 @@ export const createTask = <S>(
       env,
       endpoint,
       codec.taskType,
-      bodyFor(env, { task }),
+      bodyFor(env, { task }, true),
       progress,
     )
     if (state.taskId === undefined && state._tag === "Pending") {
@@ -670,7 +697,7 @@ function* queryOf<S>(run: PollRun<S>) {
     // (`outcome.failure`, not `error`: the guard below would narrow `error` to never.)
     if (!isTransient(env, error) && !garbled) return yield* Effect.fail(outcome.failure)
     const delay = Math.max(
-      yield* retryDelayMs(env.config.retry, retries, error),
+      yield* retryDelayMs(env, retries, error),
       env.config.provider.limits.minQueryGapMs ?? 0,
     )
     const noRoom = run.ensureRoom(yield* Clock.currentTimeMillis, delay, error)

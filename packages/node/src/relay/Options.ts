@@ -91,7 +91,10 @@ export interface RelayOptions {
   readonly baseUrl?: string | undefined
   /** Outbound proxy for the relay's upstream requests (same rules as the client's `proxy` option). */
   readonly proxy?: NodeConfig.ProxyOption | undefined
-  /** Sent as `appId` with every createTask / getToken. Default: the provider's `<envPrefix>_APP_ID` if set. */
+  /**
+   * Sent with every createTask / getToken under the provider's field (`appId`, or the integer `softId` of
+   * 2Captcha, Anti-Captcha and CapMonster Cloud). Default: the provider's `<envPrefix>_APP_ID` if set.
+   */
   readonly appId?: string | undefined
   /**
    * Task types browsers may use: type names or task definitions (`[ReCaptchaV2TaskProxyLess, "ImageToTextTask"]`).

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Provider } from "@solvekit/core"
+import { Provider } from "@solvekit/core"
 import { scrubSecrets } from "@solvekit/core/internal"
 import type { ConnectionInfo } from "../NodeHandler.ts"
 import type { TaskCheck } from "./AllowLists.ts"
@@ -185,9 +185,9 @@ const prepareTask = (
     parts.ownership.capacityRefusal(clientId)
   if (limited !== undefined) return { refused: limited, taskType: checked.type }
   parts.limits.recordTask(clientId, at)
-  const appId = parts.upstream.appId
   return {
-    payload: { task: checked.task, ...(appId === undefined ? {} : { appId }) },
+    // The developer id under the provider's field: CapSolver's `appId` string or an integer `softId`.
+    payload: { task: checked.task, ...Provider.developerIdEntry(parts.provider, parts.upstream.appId) },
     taskType: checked.type,
     // Taken before the first await: the requests that follow while this one is in flight count it.
     reservation: parts.ownership.reserve(clientId),
