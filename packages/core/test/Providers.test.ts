@@ -12,6 +12,7 @@ import * as Task from "../src/domain/Task.ts"
 import { ImageToTextTask } from "../src/domain/tasks/ImageToText.ts"
 import { ReCaptchaV2Task, ReCaptchaV2TaskProxyLess } from "../src/domain/tasks/ReCaptchaV2.ts"
 import { AntiTurnstileTaskProxyLess } from "../src/domain/tasks/Turnstile.ts"
+import * as ClientConfig from "../src/engine/ClientConfig.ts"
 import * as Policy from "../src/engine/Policy.ts"
 import { createClient, type SolveKitClient } from "../src/faces/PromiseClient.ts"
 import { SolveKit } from "../src/faces/SolveKit.ts"
@@ -861,4 +862,151 @@ describe("which catalogue types each provider is sent (issue 15)", () => {
       assert.strictEqual(typeSent(transport.callsTo("createTask")[0]), "MtCaptchaTaskProxyLess")
     }),
   )
+})
+
+describe("the developer id under each provider's field (issue 15)", () => {
+  const idCases: ReadonlyArray<readonly [Provider, string, unknown]> = [
+    [CapSolver, "appId", "app-7"],
+    [TwoCaptcha, "softId", 4_580],
+    [AntiCaptcha, "softId", 4_580],
+    [CapMonsterCloud, "softId", 4_580],
+  ]
+  for (const [provider, field, value] of idCases) {
+    it.effect(`${provider.name}: createTask carries ${field} = ${JSON.stringify(value)}`, () =>
+      Effect.gen(function* () {
+        const numeric = provider.taskIdType === "number"
+        const transport = Scripted.make({
+          createTask: numeric ? createdNumeric(41) : Scripted.created(),
+          getTaskResult: numeric ? readyWithMetadata({ gRecaptchaResponse: "t" }) : Scripted.ready(),
+          getBalance: { json: { errorId: 0, balance: 1 } },
+        })
+        const exit = yield* settle(
+          Effect.gen(function* () {
+            const kit = yield* SolveKit
+            yield* kit.solve(recaptcha)
+            yield* kit.getBalance()
+          }).pipe(
+            Effect.provide(
+              Scripted.clientLayer(transport, { provider, appId: field === "appId" ? "app-7" : " 4580 " }),
+            ),
+          ),
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        const create = transport.callsTo("createTask")[0]
+        assert.deepStrictEqual(create?.body[field], value)
+        assert.strictEqual(provider.developerId?.field, field)
+        if (field === "softId") {
+          // Never CapSolver's field, and only on createTask, where the providers document it.
+          assert.isFalse(Object.hasOwn(create?.body ?? {}, "appId"))
+          for (const call of transport.calls.filter((c) => c.endpoint !== "createTask")) {
+            assert.isFalse(Object.hasOwn(call.body, "softId"), call.endpoint)
+            assert.isFalse(Object.hasOwn(call.body, "appId"), call.endpoint)
+          }
+        } else {
+          // CapSolver's appId goes with every request, as before.
+          for (const call of transport.calls) assert.strictEqual(call.body.appId, "app-7", call.endpoint)
+        }
+      }),
+    )
+  }
+
+  for (const provider of [TwoCaptcha, AntiCaptcha, CapMonsterCloud]) {
+    for (const bad of ["app-7", "12.5", "-3", "0", "1e3", ""]) {
+      it.effect(`${provider.name}: a non-integer id ${JSON.stringify(bad)} is a ConfigurationError`, () =>
+        Effect.gen(function* () {
+          const exit = yield* Effect.exit(
+            ClientConfig.make({ provider, apiKey: "provider-key", appId: bad === "" ? " " : bad }),
+          )
+          assert.isTrue(Exit.isFailure(exit))
+          if (Exit.isFailure(exit)) {
+            const error = exit.cause.reasons.find((r) => r._tag === "Fail") as
+              | { readonly error: { readonly _tag: string; readonly detail: string } }
+              | undefined
+            assert.strictEqual(error?.error._tag, "ConfigurationError")
+            assert.include(error?.error.detail ?? "", "softId")
+          }
+        }),
+      )
+    }
+
+    itAsync(`${provider.name}: createClient with a non-integer id sends no request`, async () => {
+      const { fetch, requests } = recordingFetch(() => ({ errorId: 0, taskId: 1 }))
+      const client = createClient({ provider, apiKey: "provider-key", appId: "my-app", fetch })
+      clients.push(client)
+      const error = await client.solve(recaptcha).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect((error as { readonly _tag?: string } | undefined)?._tag).toBe("ConfigurationError")
+      expect(requests).toEqual([])
+    })
+  }
+
+  it.effect("CapSolver takes any string appId", () =>
+    Effect.gen(function* () {
+      const config = yield* ClientConfig.make({ provider: CapSolver, apiKey: "k", appId: "app-7" })
+      assert.strictEqual(config.appId, "app-7")
+    }),
+  )
+})
+
+describe("each provider's advised pause after a busy code (issue 15)", () => {
+  const busyThenCreated = (created: Scripted.Reply, code: string): ReadonlyArray<Scripted.Reply> => [
+    { json: { errorId: 2, errorCode: code, errorDescription: "busy" } },
+    { json: { errorId: 2, errorCode: code, errorDescription: "busy" } },
+    created,
+  ]
+
+  it.effect("2Captcha: createTask is retried no sooner than 5 s after ERROR_NO_SLOT_AVAILABLE", () =>
+    Effect.gen(function* () {
+      assert.deepStrictEqual(TwoCaptcha.busyBackoffMs, { ERROR_NO_SLOT_AVAILABLE: 5_000 })
+      const transport = Scripted.make({
+        createTask: busyThenCreated(createdNumeric(9), "ERROR_NO_SLOT_AVAILABLE"),
+        getTaskResult: readyWithMetadata({ gRecaptchaResponse: "t" }),
+      })
+      const exit = yield* runWith(transport, TwoCaptcha, (kit) => kit.solve(recaptcha))
+      assert.isTrue(Exit.isSuccess(exit))
+      const times = transport.callsTo("createTask").map((c) => c.at)
+      assert.lengthOf(times, 3)
+      for (const [i, at] of times.slice(1).entries()) assert.isAtLeast(at - (times[i] ?? 0), 5_000)
+    }),
+  )
+
+  it.effect(
+    "2Captcha: ERROR_ZERO_BALANCE is not retried (not transient), whatever the limits page asks",
+    () =>
+      Effect.gen(function* () {
+        const transport = Scripted.make({
+          createTask: { json: { errorId: 10, errorCode: "ERROR_ZERO_BALANCE", errorDescription: "" } },
+        })
+        const exit = yield* runWith(transport, TwoCaptcha, (kit) => kit.solve(recaptcha))
+        assert.isTrue(Exit.isFailure(exit))
+        assert.lengthOf(transport.callsTo("createTask"), 1)
+      }),
+  )
+
+  it.effect("CapSolver keeps its retry cadence (0.5 s, then 1 s, ±20 % jitter): it advises no figure", () =>
+    Effect.gen(function* () {
+      assert.isUndefined(CapSolver.busyBackoffMs)
+      const transport = Scripted.make({
+        createTask: busyThenCreated(Scripted.created(), "ERROR_SERVICE_UNAVALIABLE"),
+        getTaskResult: Scripted.ready(),
+      })
+      const exit = yield* runWith(transport, CapSolver, (kit) => kit.solve(recaptcha))
+      assert.isTrue(Exit.isSuccess(exit))
+      const times = transport.callsTo("createTask").map((c) => c.at)
+      assert.lengthOf(times, 3)
+      const gaps = times.slice(1).map((at, i) => at - (times[i] ?? 0))
+      const expected = [Policy.defaultRetry.baseDelayMs, Policy.defaultRetry.baseDelayMs * 2]
+      for (const [i, gap] of gaps.entries()) {
+        assert.isAtLeast(gap, Math.floor((expected[i] ?? 0) * 0.8))
+        assert.isAtMost(gap, Math.ceil((expected[i] ?? 0) * 1.2))
+      }
+    }),
+  )
+
+  it("Anti-Captcha and CapMonster Cloud document no pause: none is set", () => {
+    assert.isUndefined(AntiCaptcha.busyBackoffMs)
+    assert.isUndefined(CapMonsterCloud.busyBackoffMs)
+  })
 })

@@ -103,6 +103,11 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
     ERROR_FAILED_LOADING_WIDGET: "Unsolvable", // the worker could not load the widget: a new task may work
   },
   transientCodes: ["ERROR_NO_SLOT_AVAILABLE"],
+  // No busyBackoffMs: undocumented. anti-captcha.com/apidoc/errors gives no delay for ERROR_NO_SLOT_AVAILABLE
+  // ("increase your maximum bid ... or choose less busy hours") and warns that repeating identical errors gets
+  // the IP or subnet banned; the client's retry backoff applies as is.
+  // Developer id: `softId`, an Integer at the top level of createTask (anti-captcha.com/apidoc/methods/createTask).
+  developerId: { field: "softId", kind: "integer" },
   // Named in the reference: RecaptchaV2TaskProxyless, RecaptchaV2EnterpriseTask, TurnstileTask(Proxyless),
   // GeeTestTask(Proxyless); the other reCAPTCHA v2 spellings follow the same rule for their siblings.
   taskTypeNames: {

@@ -90,6 +90,13 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
     ERROR_WRONG_USERAGENT: "InvalidTask",
   },
   transientCodes: ["ERROR_NO_SLOT_AVAILABLE", "ERROR_TOO_MUCH_REQUESTS", "CAPTCHA_NOT_READY"],
+  // No busyBackoffMs: undocumented. The errors page (capmonstercloud-docs api/api-errors.mdx) gives no delay for
+  // ERROR_NO_SLOT_AVAILABLE ("contact support"), only the 2 s query gap kept by `limits.minQueryGapMs`; the
+  // client's retry backoff applies as is.
+  // Developer id: `softId`, an integer at the top level. Undocumented on the createTask page
+  // (capmonstercloud-docs api/methods/create-task.mdx); the threshold example (api/threshold.mdx) sends it, and
+  // the official client always does (ZennoLab/capmonstercloud-client-js src/ClientOptions.ts, defaultSoftId 54).
+  developerId: { field: "softId", kind: "integer" },
   taskTypeNames: {
     // CapMonster's RecaptchaV2Task solves through its own proxies unless a proxy is given.
     ReCaptchaV2TaskProxyLess: "RecaptchaV2Task",

@@ -91,6 +91,12 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
     ERROR_BAD_PROXY: "InvalidTask", // 130
   },
   transientCodes: ["ERROR_NO_SLOT_AVAILABLE"],
+  // 2captcha.com/api-docs/limits: "wait 5 seconds" after ERROR_NO_SLOT_AVAILABLE before the next createTask,
+  // and requests sent without the advised pauses get the account or IP blocked for a while. The same page
+  // asks for 60 s after ERROR_ZERO_BALANCE, but that code is not transient here: it is never retried.
+  busyBackoffMs: { ERROR_NO_SLOT_AVAILABLE: 5_000 },
+  // Developer id: `softId`, an Integer at the top level of createTask (2captcha.com/api-docs/create-task).
+  developerId: { field: "softId", kind: "integer" },
   // Named in the reference: the proxyless reCAPTCHA v2/v3 and Turnstile types; `RecaptchaV2Task` follows the
   // same spelling for the proxied sibling.
   taskTypeNames: {
