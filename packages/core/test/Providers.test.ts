@@ -864,6 +864,58 @@ describe("which catalogue types each provider is sent (issue 15)", () => {
   )
 })
 
+describe("Turnstile's action and cdata under each provider's own names (issue 15)", () => {
+  const turnstileCases: ReadonlyArray<readonly [Provider, string, string]> = [
+    // anti-captcha.com/apidoc/task-types/TurnstileTaskProxyless
+    [AntiCaptcha, "action", "cData"],
+    // capmonstercloud-docs captchas/turnstile-task.mdx
+    [CapMonsterCloud, "pageAction", "data"],
+    // 2captcha-python twocaptcha/solver.py (its v2 page could not be read)
+    [TwoCaptcha, "action", "data"],
+  ]
+  const turnstile = (metadata?: { action?: string; cdata?: string }) =>
+    AntiTurnstileTaskProxyLess({ ...site, ...(metadata === undefined ? {} : { metadata }) })
+  const sentTask = (transport: Scripted.ScriptedTransport, n: number) =>
+    transport.callsTo("createTask")[n]?.body.task as Record<string, unknown>
+
+  for (const [provider, actionField, cdataField] of turnstileCases) {
+    it.effect(
+      `${provider.name} is sent metadata.action as ${actionField} and metadata.cdata as ${cdataField}`,
+      () =>
+        Effect.gen(function* () {
+          const transport = Scripted.make({
+            createTask: createdNumeric(5),
+            getTaskResult: readyWithMetadata({ token: "t" }),
+          })
+          yield* runWith(transport, provider, (kit) =>
+            kit.solve(turnstile({ action: "login", cdata: "c-1" })),
+          )
+          yield* runWith(transport, provider, (kit) => kit.solve(turnstile({ cdata: "c-2" })))
+          yield* runWith(transport, provider, (kit) => kit.solve(turnstile()))
+          const [both, cdataOnly, none] = [0, 1, 2].map((n) => sentTask(transport, n))
+          assert.deepStrictEqual(
+            { ...both, type: undefined },
+            { type: undefined, ...site, [actionField]: "login", [cdataField]: "c-1" },
+          )
+          assert.isFalse("metadata" in (both ?? {}))
+          assert.deepStrictEqual(
+            { ...cdataOnly, type: undefined },
+            { type: undefined, ...site, [cdataField]: "c-2" },
+          )
+          assert.deepStrictEqual({ ...none, type: undefined }, { type: undefined, ...site })
+        }),
+    )
+  }
+
+  it.effect("CapSolver is still sent its own metadata object", () =>
+    Effect.gen(function* () {
+      const transport = Scripted.make({ createTask: Scripted.ready({ token: "t" }) })
+      yield* runWith(transport, CapSolver, (kit) => kit.solve(turnstile({ action: "login", cdata: "c-1" })))
+      assert.deepStrictEqual(sentTask(transport, 0)?.metadata, { action: "login", cdata: "c-1" })
+    }),
+  )
+})
+
 describe("the developer id under each provider's field (issue 15)", () => {
   const idCases: ReadonlyArray<readonly [Provider, string, unknown]> = [
     [CapSolver, "appId", "app-7"],

@@ -7,7 +7,15 @@
  * @since 0.2.0
  */
 import { make, type Provider } from "../Provider.ts"
-import { fieldsDiffer, notFound, ownProxiesOnly, refuseGeeTestV4, refuseTypes, steps } from "./Adapt.ts"
+import {
+  fieldsDiffer,
+  notFound,
+  ownProxiesOnly,
+  refuseGeeTestV4,
+  refuseTypes,
+  steps,
+  turnstileOptions,
+} from "./Adapt.ts"
 import { splitProxy } from "./SplitProxy.ts"
 
 /**
@@ -64,6 +72,9 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
       "GeeTestTaskProxyless",
       "it documents v4 as gt, version 4 and initParameters",
     ),
+    // Turnstile's options as `action` and `cData` (task-types/TurnstileTaskProxyless, /TurnstileTask; the
+    // official client anti-captcha/anticaptcha-npm index.js sends the same names).
+    turnstileOptions("TurnstileTaskProxyless", { action: "action", cdata: "cData" }),
     splitProxy,
   ),
   errorCodes: {

@@ -7,7 +7,15 @@
  * @since 0.2.0
  */
 import { make, type Provider } from "../Provider.ts"
-import { fieldsDiffer, notFound, ownProxiesOnly, refuseGeeTestV4, refuseTypes, steps } from "./Adapt.ts"
+import {
+  fieldsDiffer,
+  notFound,
+  ownProxiesOnly,
+  refuseGeeTestV4,
+  refuseTypes,
+  steps,
+  turnstileOptions,
+} from "./Adapt.ts"
 import { splitProxy } from "./SplitProxy.ts"
 
 /**
@@ -58,6 +66,9 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
     refuseTypes("CapMonster Cloud", unsupported),
     // captchas/geetest-task.mdx: v4 is `gt` = captcha_id, `version: 4` and `initParameters`.
     refuseGeeTestV4("CapMonster Cloud", "GeeTestTask", "it documents v4 as gt, version 4 and initParameters"),
+    // Turnstile's options as `pageAction` and `data` (capmonstercloud-docs captchas/turnstile-task.mdx;
+    // ZennoLab/capmonstercloud-client-js src/Requests/TurnstileRequest/TurnstileRequest.ts).
+    turnstileOptions("TurnstileTask", { action: "pageAction", cdata: "data" }),
     splitProxy,
   ),
   errorCodes: {

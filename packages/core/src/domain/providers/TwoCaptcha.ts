@@ -15,6 +15,7 @@ import {
   refuseGeeTestV4,
   refuseTypes,
   steps,
+  turnstileOptions,
 } from "./Adapt.ts"
 import { splitProxy } from "./SplitProxy.ts"
 
@@ -67,6 +68,10 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
     // Its v4 field layout could not be checked (the help article's table was cut off); the project reference
     // says `version: 4` and `initParameters`, not `captchaId`.
     refuseGeeTestV4("2Captcha", "GeeTestTaskProxyless", "its v4 field layout could not be checked"),
+    // Turnstile's options as `action` and `data`. Its API v2 Turnstile page could not be read for issue 15:
+    // the names come from its official client (2captcha/2captcha-python twocaptcha/solver.py, `turnstile`,
+    // for the in.php API) and the project reference.
+    turnstileOptions("TurnstileTaskProxyless", { action: "action", cdata: "data" }),
     splitProxy,
   ),
   errorCodes: {
