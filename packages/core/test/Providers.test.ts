@@ -916,6 +916,103 @@ describe("Turnstile's action and cdata under each provider's own names (issue 15
   )
 })
 
+describe("proxies as Anti-Captcha and CapMonster Cloud document them: an IP address, and Anti-Captcha's types (issue 15)", () => {
+  const proxied = (proxy: Record<string, unknown>) =>
+    ReCaptchaV2Task({ websiteURL: "https://x.test", websiteKey: "k", ...proxy } as never)
+  const sentTask = (transport: Scripted.ScriptedTransport, n: number) =>
+    transport.callsTo("createTask")[n]?.body.task as Record<string, unknown>
+  const solving = () =>
+    Scripted.make({
+      createTask: createdNumeric(8),
+      getTaskResult: readyWithMetadata({ gRecaptchaResponse: "t" }),
+    })
+
+  it.effect(
+    "Anti-Captcha is sent an https proxy as http, which covers https proxies there; socks5 as it is",
+    () =>
+      Effect.gen(function* () {
+        const transport = solving()
+        yield* runWith(transport, AntiCaptcha, (kit) =>
+          kit.solve(proxied({ proxy: "https:10.0.0.7:8443:u:p" })),
+        )
+        yield* runWith(transport, AntiCaptcha, (kit) =>
+          kit.solve(proxied({ proxyType: "https", proxyAddress: "10.0.0.8", proxyPort: 8443 })),
+        )
+        yield* runWith(transport, AntiCaptcha, (kit) => kit.solve(proxied({ proxy: "socks5:10.0.0.9:1080" })))
+        assert.deepStrictEqual(
+          [0, 1, 2].map((n) => sentTask(transport, n)?.proxyType),
+          ["http", "http", "socks5"],
+        )
+        assert.strictEqual(sentTask(transport, 0)?.proxyAddress, "10.0.0.7")
+      }),
+  )
+
+  for (const provider of [AntiCaptcha, CapMonsterCloud]) {
+    it.effect(`${provider.name} refuses a host-name proxy before any request, naming the field given`, () =>
+      Effect.gen(function* () {
+        const transport = solving()
+        const fromString = invalidTaskOf(
+          failureOf(
+            yield* runWith(transport, provider, (kit) =>
+              kit.solve(proxied({ proxy: "http:proxy.example.com:3128:user:s3cret" })),
+            ),
+          ),
+        )
+        const fromFields = invalidTaskOf(
+          failureOf(
+            yield* runWith(transport, provider, (kit) =>
+              kit.solve(proxied({ proxyType: "http", proxyAddress: "proxy.example.com", proxyPort: 3128 })),
+            ),
+          ),
+        )
+        assert.strictEqual(fromString.field, "proxy")
+        assert.strictEqual(fromFields.field, "proxyAddress")
+        for (const error of [fromString, fromFields]) {
+          assert.include(error.message, provider.name)
+          assert.include(error.message, "IP address")
+          assert.notInclude(error.message, "example.com")
+          assert.notInclude(error.message, "s3cret")
+        }
+        assert.lengthOf(transport.calls, 0)
+      }),
+    )
+
+    it.effect(`${provider.name} is sent an IPv4 or IPv6 proxy address as it is`, () =>
+      Effect.gen(function* () {
+        const transport = solving()
+        yield* runWith(transport, provider, (kit) => kit.solve(proxied({ proxy: "http:192.0.2.10:3128" })))
+        yield* runWith(transport, provider, (kit) =>
+          kit.solve(proxied({ proxyType: "socks5", proxyAddress: "2001:db8::7", proxyPort: 1080 })),
+        )
+        assert.deepStrictEqual(
+          [0, 1].map((n) => sentTask(transport, n)?.proxyAddress),
+          ["192.0.2.10", "2001:db8::7"],
+        )
+      }),
+    )
+  }
+
+  it.effect("CapMonster Cloud keeps https, which it documents", () =>
+    Effect.gen(function* () {
+      const transport = solving()
+      yield* runWith(transport, CapMonsterCloud, (kit) =>
+        kit.solve(proxied({ proxy: "https:10.0.0.7:8443" })),
+      )
+      assert.strictEqual(sentTask(transport, 0)?.proxyType, "https")
+    }),
+  )
+
+  it.effect("2Captcha, whose proxy page could not be checked, is still sent a host name", () =>
+    Effect.gen(function* () {
+      const transport = solving()
+      yield* runWith(transport, TwoCaptcha, (kit) =>
+        kit.solve(proxied({ proxy: "http:proxy.example.com:3128" })),
+      )
+      assert.strictEqual(sentTask(transport, 0)?.proxyAddress, "proxy.example.com")
+    }),
+  )
+})
+
 describe("the developer id under each provider's field (issue 15)", () => {
   const idCases: ReadonlyArray<readonly [Provider, string, unknown]> = [
     [CapSolver, "appId", "app-7"],

@@ -253,7 +253,7 @@ describe("relay forwarding: the provider gets exactly the validated task", () =>
         type: "RecaptchaV2Task",
         websiteURL: "https://shop.example.com/",
         websiteKey: "k",
-        proxy: "http:proxy.example:8080:user:pass",
+        proxy: "http:203.0.113.5:8080:user:pass",
       },
     })
     expect([catalogueName.status, proxied.status]).toEqual([200, 200])
@@ -264,7 +264,7 @@ describe("relay forwarding: the provider gets exactly the validated task", () =>
         websiteURL: "https://shop.example.com/",
         websiteKey: "k",
         proxyType: "http",
-        proxyAddress: "proxy.example",
+        proxyAddress: "203.0.113.5",
         proxyPort: 8080,
         proxyLogin: "user",
         proxyPassword: "pass",
@@ -280,10 +280,10 @@ describe("relay forwarding: the provider gets exactly the validated task", () =>
     })
     const site = { type: "RecaptchaV2Task", websiteURL: "https://shop.example.com/", websiteKey: "k" }
     expect((await post("createTask", { task: site })).status).toBe(200)
-    expect((await post("createTask", { task: { ...site, proxy: "proxy.example:8080" } })).status).toBe(200)
+    expect((await post("createTask", { task: { ...site, proxy: "203.0.113.5:8080" } })).status).toBe(200)
     expect(forwardedTasks()).toEqual([
       site,
-      { ...site, proxyType: "http", proxyAddress: "proxy.example", proxyPort: 8080 },
+      { ...site, proxyType: "http", proxyAddress: "203.0.113.5", proxyPort: 8080 },
     ])
   })
 

@@ -11,10 +11,11 @@
  * - no `getToken` one-shot call (the lifecycle refuses `getToken` before any request) and no `feedbackTask`:
  *   their `reportIncorrect*` endpoints exist per captcha family and take no `result.invalid` flag;
  * - codes are classified by `errorCode`, never by `errorId` (a numeric error id at 2Captcha and Anti-Captcha);
- * - only task types whose provider name the reference gives are renamed; the others keep CapSolver's name, and
- *   a provider without the type answers ERROR_TASK_NOT_SUPPORTED (reason "UnsupportedTask"). Enterprise
- *   reCAPTCHA v3 is a flag (`isEnterprise`) there, not a type: a rename alone would solve a plain v3 instead,
- *   so it stays unmapped. Proxies must use the split `proxyType`/`proxyAddress`/... fields there.
+ * - task types are renamed to the provider's documented names (`taskTypeNames`); a catalogue type a provider
+ *   does not document, or whose fields differ there, is refused by its `adaptTask` before any request (an
+ *   `InvalidTaskError` at `type` naming the provider: `providers/Adapt.ts`, issue 15), and a type the catalogue
+ *   does not know (`Task.raw`) is sent as given. Proxies must use the split `proxyType`/`proxyAddress`/...
+ *   fields there.
  *
  * @since 0.1.0
  */

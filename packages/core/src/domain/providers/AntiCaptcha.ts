@@ -9,6 +9,7 @@
 import { make, type Provider } from "../Provider.ts"
 import {
   fieldsDiffer,
+  ipProxy,
   notFound,
   ownProxiesOnly,
   refuseGeeTestV4,
@@ -16,7 +17,6 @@ import {
   steps,
   turnstileOptions,
 } from "./Adapt.ts"
-import { splitProxy } from "./SplitProxy.ts"
 
 /**
  * Catalogue types Anti-Captcha is not sent (issue 15), refused before any request with the reason (the
@@ -75,7 +75,10 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
     // Turnstile's options as `action` and `cData` (task-types/TurnstileTaskProxyless, /TurnstileTask; the
     // official client anti-captcha/anticaptcha-npm index.js sends the same names).
     turnstileOptions("TurnstileTaskProxyless", { action: "action", cdata: "cData" }),
-    splitProxy,
+    // Split proxy fields; `proxyType` is http, socks4 or socks5 ("http" covers https proxies: sent as http), and
+    // `proxyAddress` is "Proxy IP address ipv4/ipv6. No host names or IP addresses from local networks"
+    // (task-types/TurnstileTask, /GeeTestTask): a host name is refused before any request.
+    ipProxy("Anti-Captcha", { httpsAsHttp: true }),
   ),
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1

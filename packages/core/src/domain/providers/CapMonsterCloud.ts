@@ -9,6 +9,7 @@
 import { make, type Provider } from "../Provider.ts"
 import {
   fieldsDiffer,
+  ipProxy,
   notFound,
   ownProxiesOnly,
   refuseGeeTestV4,
@@ -16,7 +17,6 @@ import {
   steps,
   turnstileOptions,
 } from "./Adapt.ts"
-import { splitProxy } from "./SplitProxy.ts"
 
 /**
  * Catalogue types CapMonster Cloud is not sent (issue 15), refused before any request with the reason.
@@ -69,7 +69,10 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
     // Turnstile's options as `pageAction` and `data` (capmonstercloud-docs captchas/turnstile-task.mdx;
     // ZennoLab/capmonstercloud-client-js src/Requests/TurnstileRequest/TurnstileRequest.ts).
     turnstileOptions("TurnstileTask", { action: "pageAction", cdata: "data" }),
-    splitProxy,
+    // Split proxy fields; `proxyAddress` is the "IPv4/IPv6 proxy IP address" (captchas/no-captcha-task.mdx,
+    // turnstile-task.mdx): a host name is refused before any request. `https` is documented ("only if http
+    // doesn't work") and sent as given.
+    ipProxy("CapMonster Cloud", { httpsAsHttp: false }),
   ),
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth",
