@@ -57,6 +57,19 @@ export const notVerified = (what: string): string =>
   `its ${what} task type could not be checked against its documentation (not mapped yet, issue 15); use Task.raw for now`
 
 /**
+ * CapSolver's own catalogue types, which none of 2Captcha, Anti-Captcha and CapMonster Cloud documents a
+ * counterpart for (their task-type lists, checked for issue 15). A provider spreads these first and overrides
+ * the entries it knows more about (CapMonster's Cloudflare challenge has a type whose fields differ).
+ */
+export const capSolverOnlyTypes: Readonly<Record<string, string>> = {
+  AntiCloudflareTask: notFound("Cloudflare challenge"),
+  AntiBotdeflectorTaskProxyLess: notFound("BotDeflector"),
+  ReCaptchaV2Classification: notFound("reCAPTCHA image classification"),
+  AwsWafClassification: notFound("AWS WAF image classification"),
+  VisionEngine: notFound("Vision Engine"),
+}
+
+/**
  * Refuses GeeTest v4 (a `captchaId`) under `type` (the provider's name for the task): Anti-Captcha and
  * CapMonster Cloud document v4 as `gt` = captcha_id, `version: 4` and `initParameters`, not `captchaId`
  * (fields differ: not mapped yet, issue 15). `how` says where the provider's v4 form comes from.

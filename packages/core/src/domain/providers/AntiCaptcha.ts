@@ -8,6 +8,7 @@
  */
 import { make, type Provider } from "../Provider.ts"
 import {
+  capSolverOnlyTypes,
   fieldsDiffer,
   ipProxy,
   notFound,
@@ -24,6 +25,7 @@ import {
  * pages), checked for issue 15; a CapSolver type with no Anti-Captcha page found is refused as not found.
  */
 const unsupported: Readonly<Record<string, string>> = {
+  ...capSolverOnlyTypes,
   // task-types/RecaptchaV3TaskProxyless: v3 exists only without your proxy.
   ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
   ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3TaskProxyless with isEnterprise"),
@@ -38,12 +40,6 @@ const unsupported: Readonly<Record<string, string>> = {
   MtCaptchaTask: notFound("MTCaptcha"),
   MtCaptchaTaskProxyLess: notFound("MTCaptcha"),
   DatadomeSliderTask: notFound("DataDome"),
-  // CapSolver's own types: no counterpart found.
-  AntiCloudflareTask: notFound("Cloudflare challenge"),
-  AntiBotdeflectorTaskProxyLess: notFound("BotDeflector"),
-  ReCaptchaV2Classification: notFound("reCAPTCHA image classification"),
-  AwsWafClassification: notFound("AWS WAF image classification"),
-  VisionEngine: notFound("Vision Engine"),
 }
 
 /**

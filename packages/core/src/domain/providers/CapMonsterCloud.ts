@@ -8,9 +8,9 @@
  */
 import { make, type Provider } from "../Provider.ts"
 import {
+  capSolverOnlyTypes,
   fieldsDiffer,
   ipProxy,
-  notFound,
   ownProxiesOnly,
   refuseGeeTestV4,
   refuseTypes,
@@ -24,6 +24,7 @@ import {
  * CapSolver type with no CapMonster page found is refused as not found.
  */
 const unsupported: Readonly<Record<string, string>> = {
+  ...capSolverOnlyTypes,
   // captchas/recaptcha-v3-task.mdx, recaptcha-v3-enterprise-task.mdx: its own proxies, no proxy fields.
   ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
   ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3EnterpriseTask"),
@@ -36,11 +37,6 @@ const unsupported: Readonly<Record<string, string>> = {
   ),
   // captchas/turnstile-challenge-task.mdx: TurnstileTask with cloudflareTaskType, pageAction, data, pageData.
   AntiCloudflareTask: fieldsDiffer("Cloudflare challenge (TurnstileTask with cloudflareTaskType)"),
-  // CapSolver's own types: no counterpart found.
-  AntiBotdeflectorTaskProxyLess: notFound("BotDeflector"),
-  ReCaptchaV2Classification: notFound("reCAPTCHA image classification"),
-  AwsWafClassification: notFound("AWS WAF image classification"),
-  VisionEngine: notFound("Vision Engine"),
 }
 
 /**

@@ -8,8 +8,8 @@
  */
 import { make, type Provider } from "../Provider.ts"
 import {
+  capSolverOnlyTypes,
   fieldsDiffer,
-  notFound,
   notVerified,
   ownProxiesOnly,
   refuseGeeTestV4,
@@ -26,6 +26,7 @@ import { splitProxy } from "./SplitProxy.ts"
  * only RecaptchaV3TaskProxyless, with Enterprise as an `isEnterprise` flag.
  */
 const unsupported: Readonly<Record<string, string>> = {
+  ...capSolverOnlyTypes,
   ReCaptchaV2EnterpriseTask: notVerified("reCAPTCHA v2 Enterprise"),
   ReCaptchaV2EnterpriseTaskProxyLess: notVerified("reCAPTCHA v2 Enterprise"),
   ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
@@ -38,12 +39,6 @@ const unsupported: Readonly<Record<string, string>> = {
   MtCaptchaTask: notVerified("MTCaptcha"),
   MtCaptchaTaskProxyLess: notVerified("MTCaptcha"),
   DatadomeSliderTask: notVerified("DataDome"),
-  // CapSolver's own types: no counterpart found.
-  AntiCloudflareTask: notFound("Cloudflare challenge"),
-  AntiBotdeflectorTaskProxyLess: notFound("BotDeflector"),
-  ReCaptchaV2Classification: notFound("reCAPTCHA image classification"),
-  AwsWafClassification: notFound("AWS WAF image classification"),
-  VisionEngine: notFound("Vision Engine"),
 }
 
 /**
