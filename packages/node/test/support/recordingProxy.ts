@@ -6,6 +6,7 @@
  */
 import * as http from "node:http"
 import type * as net from "node:net"
+import { forwardToTarget } from "./servers.ts"
 
 export interface ProxiedRequest {
   /** The name of the proxy the request came through. */
@@ -45,28 +46,7 @@ export const startRecordingProxy = async (
       res.end("a forward proxy expects an absolute URL")
       return
     }
-    const target = new URL(url)
-    const headers = { ...req.headers }
-    delete headers["proxy-authorization"]
-    delete headers["proxy-connection"]
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        method: req.method,
-        headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      },
-    )
-    upstream.on("error", () => {
-      if (!res.headersSent) res.writeHead(502)
-      res.end()
-    })
-    upstream.end(body)
+    forwardToTarget(req, res, body)
   })
   server.on("connect", (req: http.IncomingMessage, client: net.Socket) => {
     log.push({ proxy: name, url: `CONNECT ${req.url ?? ""}`, clientKey: undefined })

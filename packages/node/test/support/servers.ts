@@ -5,6 +5,40 @@
 import * as http from "node:http"
 import * as net from "node:net"
 
+/**
+ * Forwards an absolute-form proxy request ("POST http://127.0.0.1:1234/createTask") to its target, without the
+ * proxy's own headers, and streams the target's answer back; a target that cannot be reached is a 502.
+ */
+export const forwardToTarget = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  body: Buffer | NodeJS.ReadableStream,
+): void => {
+  const target = new URL(req.url ?? "")
+  const headers = { ...req.headers }
+  delete headers["proxy-authorization"]
+  delete headers["proxy-connection"]
+  const upstream = http.request(
+    {
+      host: target.hostname,
+      port: target.port,
+      path: `${target.pathname}${target.search}`,
+      method: req.method,
+      headers,
+    },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(res)
+    },
+  )
+  upstream.on("error", () => {
+    if (!res.headersSent) res.writeHead(502)
+    res.end()
+  })
+  if (Buffer.isBuffer(body)) upstream.end(body)
+  else body.pipe(upstream)
+}
+
 export interface ProxyServer {
   readonly url: string
   /** Targets seen: `host:port` for CONNECT tunnels, the absolute URL for forwarded requests. */
@@ -23,28 +57,7 @@ export const startProxy = async (): Promise<ProxyServer> => {
     state.seen.push(req.url ?? "")
     if (req.headers["proxy-authorization"] !== undefined)
       state.authorizations.push(req.headers["proxy-authorization"])
-    const target = new URL(req.url ?? "")
-    const headers = { ...req.headers }
-    delete headers["proxy-authorization"]
-    delete headers["proxy-connection"]
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        method: req.method,
-        headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      },
-    )
-    upstream.on("error", () => {
-      res.writeHead(502)
-      res.end()
-    })
-    req.pipe(upstream)
+    forwardToTarget(req, res, req)
   })
   server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     state.seen.push(req.url ?? "")
