@@ -9,15 +9,6 @@ export interface Account {
   errorCursor: number
 }
 
-/** Client mistakes that count towards a key block (the provider's "too many erroneous requests"). */
-export const clientErrorCodes: ReadonlySet<string> = new Set([
-  "ERROR_INVALID_TASK_DATA",
-  "ERROR_TASK_NOT_SUPPORTED",
-  "ERROR_TASKID_INVALID",
-  "ERROR_ZERO_BALANCE",
-  "ERROR_BAD_REQUEST",
-])
-
 export class Accounts {
   readonly #byKey = new Map<string, Account>()
   readonly #keyBlock: ResolvedKeyBlock | undefined

@@ -3,7 +3,8 @@
  * figures; and a summary tests and benchmarks read. Counters are exact for the whole run; per-task
  * records and recent requests are bounded (oldest dropped first) so memory stays flat on long runs.
  */
-import { type EndpointName, type FaultKind, faultKinds } from "./Options.ts"
+import type { EndpointName } from "./EndpointName.ts"
+import { type FaultKind, faultKinds } from "./Options.ts"
 import type { TaskRecord } from "./TaskRecord.ts"
 
 export interface TaskAudit {
@@ -33,6 +34,8 @@ export interface TaskAudit {
   /** The same key had a live task with the same payload when this one was created. */
   readonly duplicate: boolean
   readonly feedback: { readonly invalid: boolean } | undefined
+  /** Accepted reports on this task (feedbackTask included: invalid counts as incorrect); undefined if none. */
+  readonly reports: { readonly correct: number; readonly incorrect: number } | undefined
 }
 
 export interface RequestRecord {
@@ -58,7 +61,8 @@ export interface AuditSummary {
   readonly timeScale: number
   readonly requests: {
     readonly total: number
-    readonly byEndpoint: Readonly<Record<EndpointName | "other", number>>
+    /** Every endpoint the dialect serves (zero if unused), and "other" for paths it does not. */
+    readonly byEndpoint: { readonly [E in EndpointName | "other"]?: number }
     readonly byFault: Readonly<Record<FaultKind, number>>
     /** By HTTP status ("200", "400", ...) and "dropped". */
     readonly byStatus: Readonly<Record<string, number>>
@@ -92,6 +96,8 @@ export interface AuditSummary {
   readonly detectionDelayMs: Distribution
   readonly chargedUsd: number
   readonly feedback: { readonly total: number; readonly invalid: number }
+  /** Reports accepted by verdict (feedbackTask included), and reports refused (window, family, repeat). */
+  readonly reports: { readonly correct: number; readonly incorrect: number; readonly refused: number }
   /** The most recent tasks (up to `auditTaskLimit`). */
   readonly taskRecords: ReadonlyArray<TaskAudit>
   /** The most recent requests (up to `requestLogLimit`). */
@@ -117,6 +123,10 @@ export const toTaskAudit = (record: TaskRecord): TaskAudit => ({
   responseDropped: record.responseDropped,
   duplicate: record.duplicate,
   feedback: record.feedbackInvalid === undefined ? undefined : { invalid: record.feedbackInvalid },
+  reports:
+    record.reportsCorrect + record.reportsIncorrect === 0
+      ? undefined
+      : { correct: record.reportsCorrect, incorrect: record.reportsIncorrect },
 })
 
 /** Only polled outcomes have a detection delay: a synchronous answer is noticed at once by definition. */
@@ -140,14 +150,7 @@ export class AuditLog {
   #requestCursor = 0
 
   requestsTotal = 0
-  readonly byEndpoint = zeroCounts<EndpointName | "other">([
-    "createTask",
-    "getTaskResult",
-    "getBalance",
-    "feedbackTask",
-    "getToken",
-    "other",
-  ])
+  readonly byEndpoint: Record<string, number>
   readonly byFault = zeroCounts<FaultKind>(faultKinds)
   readonly byStatus: Record<string, number> = {}
   readonly byErrorCode: Record<string, number> = {}
@@ -172,10 +175,15 @@ export class AuditLog {
   chargedMicros = 0
   feedbackTotal = 0
   feedbackInvalid = 0
+  reportsCorrect = 0
+  reportsIncorrect = 0
+  reportsRefused = 0
 
-  constructor(taskLimit: number, requestLimit: number) {
+  /** `endpoints`: the dialect's endpoints, counted from zero so the summary lists every one. */
+  constructor(taskLimit: number, requestLimit: number, endpoints: ReadonlyArray<EndpointName>) {
     this.#taskLimit = taskLimit
     this.#requestLimit = requestLimit
+    this.byEndpoint = zeroCounts<string>([...endpoints, "other"])
   }
 
   /** A retained task, live or not (expired tasks stay findable so late queries are attributed). */
@@ -212,7 +220,7 @@ export class AuditLog {
 
   logRequest(entry: RequestRecord): void {
     this.requestsTotal++
-    this.byEndpoint[entry.endpoint]++
+    bump(this.byEndpoint, entry.endpoint)
     if (entry.fault !== undefined) this.byFault[entry.fault]++
     if (entry.slow) this.byFault.slow++
     bump(this.byStatus, String(entry.status))
@@ -275,6 +283,11 @@ export class AuditLog {
       },
       chargedUsd: this.chargedMicros / 1_000_000,
       feedback: { total: this.feedbackTotal, invalid: this.feedbackInvalid },
+      reports: {
+        correct: this.reportsCorrect,
+        incorrect: this.reportsIncorrect,
+        refused: this.reportsRefused,
+      },
       taskRecords: includeRecords ? taskRecords : [],
       recentRequests: includeRecords ? recentRequests : [],
     }

@@ -1,11 +1,13 @@
 /** Command-line flags of `solvekit-emulator`, turned into serve() options. */
 import { parseArgs } from "node:util"
+import { type DialectName, dialectNames } from "./DialectName.ts"
 import type { ServeOptions } from "./node.ts"
 import {
   type EndpointName,
   endpointNames,
   type FaultKind,
   type FaultOptions,
+  type ForcedErrors,
   faultKinds,
   type KeyBlockOptions,
   type SolveTimeDistribution,
@@ -13,8 +15,11 @@ import {
 
 export const usage = `Usage: solvekit-emulator [options]
 
-A local server that behaves like a CapSolver-style captcha API. Prints its URL, runs until stopped.
+A local server that behaves like a captcha-solving task API: CapSolver, 2Captcha (API v2), Anti-Captcha
+or CapMonster Cloud, each in its own dialect. Prints its URL, runs until stopped.
 
+  --provider <name>          whose API to speak: ${dialectNames.join(", ")} (default capsolver)
+  --force-error <e>=<code>   answer endpoint e with a documented error code, repeatable
   --port <n>                 port to listen on (default 0: any free port)
   --host <h>                 interface to bind (default 127.0.0.1)
   --seed <s>                 seed for every random choice (default 1)
@@ -32,7 +37,7 @@ A local server that behaves like a CapSolver-style captcha API. Prints its URL, 
   --key-block <e:w:b>        block a key after e errors within w s, for b s ("on" = 20:60:300)
   --max-queries <n>          getTaskResult queries per task (default 120)
   --ttl <s>                  result window after creation, provider seconds (default 300)
-  --task-timeout <s>         ERROR_TASK_TIMEOUT after this many provider seconds (default 120)
+  --task-timeout <s>         fail a task not solved within this many provider seconds (default 120)
   --quiet                    print only the URL
   --help                     show this text
 
@@ -92,6 +97,29 @@ const parseFaults = (
   return endpoints === undefined ? faults : { ...faults, endpoints }
 }
 
+const parseProvider = (text: string | undefined): DialectName | undefined => {
+  if (text === undefined) return undefined
+  const name = dialectNames.find((known) => known === text.trim().toLowerCase())
+  if (name === undefined)
+    throw new Error(`--provider expects one of ${dialectNames.join(", ")}, got "${text}"`)
+  return name
+}
+
+/** `<endpoint>=<code>` entries; the code is checked against the provider's table when the server starts. */
+const parseForcedErrors = (entries: ReadonlyArray<string>): ForcedErrors | undefined => {
+  if (entries.length === 0) return undefined
+  const forced: { -readonly [E in EndpointName]?: string } = {}
+  for (const entry of entries) {
+    const [name = "", code] = entry.split("=")
+    if (code === undefined || code.trim() === "") {
+      throw new Error(`--force-error expects <endpoint>=<code>, got "${entry}"`)
+    }
+    const [endpoint] = parseEndpoints(name)
+    forced[endpoint!] = code.trim()
+  }
+  return forced
+}
+
 const parseKeyBlock = (text: string | undefined): boolean | KeyBlockOptions | undefined => {
   if (text === undefined) return undefined
   if (text === "on" || text === "true") return true
@@ -105,6 +133,8 @@ export const parseCliArgs = (argv: ReadonlyArray<string>): CliArgs => {
     args: [...argv],
     strict: true,
     options: {
+      provider: { type: "string" },
+      "force-error": { type: "string", multiple: true },
       port: { type: "string" },
       host: { type: "string" },
       seed: { type: "string" },
@@ -133,6 +163,8 @@ export const parseCliArgs = (argv: ReadonlyArray<string>): CliArgs => {
     help: values.help === true,
     quiet: values.quiet === true,
     options: {
+      provider: parseProvider(values.provider),
+      forceError: parseForcedErrors(values["force-error"] ?? []),
       port: number("port", values.port),
       host: values.host,
       seed,

@@ -1,30 +1,27 @@
 /**
- * The emulator: one web-standard handler (Request → Response) over the emulated provider, with routing,
- * fault injection, the provider clock and the audit. Runtime-neutral: no Node modules, no globals beyond
- * what browsers, Deno and Node all have.
+ * The emulator: one web-standard handler (Request → Response) over the emulated provider, with routing by
+ * the dialect's endpoints, fault injection, forced errors, the provider clock and the audit.
+ * Runtime-neutral: no Node modules, no globals beyond what browsers, Deno and Node all have.
  */
 import type { AuditSummary, TaskAudit } from "./Audit.ts"
 import { toTaskAudit } from "./Audit.ts"
 import { droppedFetchError, isDroppedResponse, makeDroppedResponse } from "./Drop.ts"
+import type { EndpointAction } from "./dialects/Dialect.ts"
+import { type EndpointName, endpointNames } from "./EndpointName.ts"
 import { createFaultDecider, type FaultDecision } from "./Faults.ts"
-import {
-  type EmulatorOptions,
-  type EndpointName,
-  endpointNames,
-  type ResolvedOptions,
-  resolveOptions,
-} from "./Options.ts"
+import { type EmulatorOptions, type ResolvedOptions, resolveOptions } from "./Options.ts"
 import { type EndpointResult, Provider } from "./Provider.ts"
 import { createRandomStream } from "./Random.ts"
 import {
-  apiError,
   dropConnection,
+  failure,
   type HandlerOutcome,
   json,
   methodNotAllowed,
   notFound,
   preflight,
   type RawResponse,
+  render,
   serverErrorPage,
   truncate,
 } from "./Wire.ts"
@@ -43,8 +40,11 @@ export interface Emulator {
   readonly inProcessUrl: string
   /** What the emulator saw so far. */
   audit(options?: AuditOptions): AuditSummary
-  /** One task's audit record (while retained), e.g. to find a task whose createTask answer was dropped. */
-  task(taskId: string): TaskAudit | undefined
+  /**
+   * One task's audit record (while retained), e.g. to find a task whose createTask answer was dropped.
+   * Integer ids (2Captcha, Anti-Captcha, CapMonster Cloud) may be given as numbers.
+   */
+  task(taskId: string | number): TaskAudit | undefined
   /** A key's balance in USD, or undefined for an unknown key. */
   balance(key: string): number | undefined
   /** Forgets every task, request and charge; restarts the clock and the seeded streams. */
@@ -65,7 +65,14 @@ export const dispatcherOf = (emulator: Emulator): Dispatch | undefined => dispat
 
 export const inProcessUrl = "http://emulator.solvekit.invalid"
 
-const endpointIndexByPath = new Map<string, number>(endpointNames.map((name, index) => [`/${name}`, index]))
+interface Route {
+  readonly name: EndpointName
+  /** Position in `endpointNames`: the bit fault scopes use. */
+  readonly index: number
+  readonly action: EndpointAction
+  /** The forced error code for this endpoint, if any. */
+  readonly forced: string | undefined
+}
 
 const controlPrefix = "/__emulator/"
 
@@ -92,14 +99,30 @@ interface State {
 
 export const createEmulator = (options?: EmulatorOptions): Emulator => {
   const resolved: ResolvedOptions = resolveOptions(options)
-  const { timeScale } = resolved
+  const { timeScale, dialect } = resolved
+  const routes = new Map<string, Route>()
+  for (const [name, action] of Object.entries(dialect.endpoints) as Array<[EndpointName, EndpointAction]>) {
+    routes.set(`/${name}`, {
+      name,
+      index: endpointNames.indexOf(name),
+      action,
+      forced: resolved.forcedErrors.get(name),
+    })
+  }
+  /** Renders an answer in the dialect's envelope; createTask failures carry its extra fields. */
+  const renderFor = (route: Route, result: EndpointResult): RawResponse =>
+    render(dialect, result.answer, route.action.kind === "createTask" ? "createTask" : "other")
+  const errorCodeOf = (result: EndpointResult): string | undefined =>
+    result.answer.ok ? undefined : result.answer.code
 
-  const makeState = (): State => ({
-    provider: new Provider(resolved),
-    decideFault: createFaultDecider(resolved, createRandomStream(resolved.seed, "faults")),
-    startedAt: resolved.now(),
-    lastNow: 0,
-  })
+  const makeState = (): State => {
+    return {
+      provider: new Provider(resolved, resolved.startUnixMs ?? Date.now()),
+      decideFault: createFaultDecider(resolved, createRandomStream(resolved.seed, "faults")),
+      startedAt: resolved.now(),
+      lastNow: 0,
+    }
+  }
   let state = makeState()
 
   /** Provider ms since start: real elapsed time times timeScale, never going backwards. */
@@ -131,7 +154,7 @@ export const createEmulator = (options?: EmulatorOptions): Emulator => {
       at: state.lastNow,
       endpoint,
       status,
-      errorCode: result?.errorCode,
+      errorCode: result === undefined ? undefined : errorCodeOf(result),
       fault: decision?.fault,
       slow: decision?.slow ?? false,
       taskId: result?.taskId,
@@ -153,33 +176,40 @@ export const createEmulator = (options?: EmulatorOptions): Emulator => {
     if (method === "OPTIONS") return preflight
     const { path, query } = splitTarget(url)
     if (path.startsWith(controlPrefix)) return control(method, path, query)
-    const endpointIndex = endpointIndexByPath.get(path)
-    if (endpointIndex === undefined || method !== "POST") {
+    const route = routes.get(path)
+    if (route === undefined) {
       advance()
-      const response = endpointIndex === undefined ? notFound : methodNotAllowed
-      log(
-        endpointIndex === undefined ? "other" : endpointNames[endpointIndex]!,
-        response.status,
-        undefined,
-        undefined,
-      )
+      // CapSolver: HTTP 404. The others answer a method they lack with their "no such method" error.
+      const response =
+        dialect.unknownPath === "httpNotFound"
+          ? notFound
+          : render(dialect, failure(dialect.codes.noSuchMethod), "other")
+      log("other", response.status, undefined, undefined)
       return response
     }
-    const endpoint = endpointNames[endpointIndex]!
+    if (method !== "POST") {
+      advance()
+      log(route.name, methodNotAllowed.status, undefined, undefined)
+      return methodNotAllowed
+    }
+    const endpoint = route.name
     // Decided on arrival, so decisions follow arrival order even when slow requests overlap.
-    const decision = state.decideFault(endpointIndex)
+    const decision = state.decideFault(route.index)
     const current = state
     const bodyText = await readBody()
     if (decision.slow) await resolved.sleep(resolved.slowMs / timeScale)
-    if (current !== state) return apiError("ERROR_SERVICE_UNAVALIABLE", "The emulator was reset.")
+    if (current !== state) {
+      return renderFor(route, { answer: failure(dialect.codes.busy, "The emulator was reset.") })
+    }
     const now = advance()
     switch (decision.fault) {
       case "serverError":
         log(endpoint, 502, decision, undefined)
         return serverErrorPage
       case "rateLimited": {
-        const response = apiError("ERROR_RATE_LIMIT")
-        log(endpoint, 429, decision, { response, errorCode: "ERROR_RATE_LIMIT" })
+        const result = { answer: failure(dialect.codes.rateLimited) }
+        const response = renderFor(route, result)
+        log(endpoint, 429, decision, result)
         const retryAfter = String(Math.ceil(resolved.retryAfterSeconds / timeScale))
         return {
           status: 429,
@@ -188,15 +218,21 @@ export const createEmulator = (options?: EmulatorOptions): Emulator => {
         }
       }
       case "serviceUnavailable": {
-        const response = apiError("ERROR_SERVICE_UNAVALIABLE")
-        log(endpoint, response.status, decision, { response, errorCode: "ERROR_SERVICE_UNAVALIABLE" })
+        const result = { answer: failure(dialect.codes.busy) }
+        const response = renderFor(route, result)
+        log(endpoint, response.status, decision, result)
         return response
       }
       case "dropBeforeCreate":
         log(endpoint, "dropped", decision, undefined)
         return dropConnection
     }
-    const result = await current.provider.run(endpoint, bodyText, now, wait)
+    // A forced error replaces the processing: nothing is created, charged or counted.
+    const result: EndpointResult =
+      route.forced !== undefined
+        ? { answer: failure(route.forced) }
+        : await current.provider.run(route.action, bodyText, now, wait)
+    const response = renderFor(route, result)
     if (decision.fault === "dropAfterCreate") {
       if (result.created !== undefined) {
         result.created.responseDropped = true
@@ -208,14 +244,14 @@ export const createEmulator = (options?: EmulatorOptions): Emulator => {
     const delivered = result.delivers
     if (decision.fault === "malformedJson") {
       log(endpoint, 200, decision, result)
-      return truncate(result.response)
+      return truncate(response)
     }
     if (delivered !== undefined && delivered.firstCollectedAt < 0) {
       delivered.firstCollectedAt = current.lastNow
       current.provider.audit.countCollected(delivered)
     }
-    log(endpoint, result.response.status, decision, result)
-    return result.response
+    log(endpoint, response.status, decision, result)
+    return response
   }
 
   const toResponse = (outcome: RawResponse): Response =>
@@ -269,7 +305,8 @@ export const createEmulator = (options?: EmulatorOptions): Emulator => {
     audit,
     task: (taskId) => {
       advance()
-      const record = state.provider.store.getLive(taskId) ?? state.provider.audit.find(taskId)
+      const id = String(taskId)
+      const record = state.provider.store.getLive(id) ?? state.provider.audit.find(id)
       return record === undefined ? undefined : toTaskAudit(record)
     },
     balance: (key) => {

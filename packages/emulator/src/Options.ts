@@ -2,18 +2,13 @@
  * The emulator's options and their normalised form. Every duration is *provider time*: the emulator runs
  * `timeScale` provider seconds per real second, so a 5-minute window can pass in 3 real seconds.
  */
+import type { DialectName } from "./DialectName.ts"
+import type { Dialect } from "./dialects/Dialect.ts"
+import { dialectOf, documentedError } from "./dialects/index.ts"
+import { type EndpointName, endpointNames } from "./EndpointName.ts"
 import type { Seed } from "./Random.ts"
 
-/** The provider endpoints the emulator serves, by the path segment a client posts to. */
-export type EndpointName = "createTask" | "getTaskResult" | "getBalance" | "feedbackTask" | "getToken"
-
-export const endpointNames: ReadonlyArray<EndpointName> = [
-  "createTask",
-  "getTaskResult",
-  "getBalance",
-  "feedbackTask",
-  "getToken",
-]
+export { type EndpointName, endpointNames }
 
 /** How long a token task takes to solve, in provider seconds. */
 export type SolveTimeDistribution =
@@ -25,8 +20,10 @@ export type SolveTimeDistribution =
  * Injected faults. All but `slow` replace the normal answer; `slow` delays a request and combines with the
  * others.
  * - `serverError`: HTTP 502 with an HTML body (a gateway in front of the API); nothing is processed.
- * - `rateLimited`: HTTP 429 with `Retry-After` and `ERROR_RATE_LIMIT`; nothing is processed.
- * - `serviceUnavailable`: `ERROR_SERVICE_UNAVALIABLE` (the provider's spelling); nothing is processed.
+ * - `rateLimited`: HTTP 429 with `Retry-After` and the dialect's rate code (CapSolver `ERROR_RATE_LIMIT`);
+ *   nothing is processed.
+ * - `serviceUnavailable`: the dialect's busy code (CapSolver `ERROR_SERVICE_UNAVALIABLE`, the others
+ *   `ERROR_NO_SLOT_AVAILABLE`); nothing is processed.
  * - `malformedJson`: the request IS processed, then the JSON body is cut in half (HTTP 200).
  * - `slow`: the answer is delayed by `slowMs` provider milliseconds.
  * - `dropBeforeCreate`: the connection closes before the request is processed (nothing is created).
@@ -58,7 +55,7 @@ export type FaultRate =
   | { readonly rate: number; readonly endpoints?: ReadonlyArray<EndpointName> | undefined }
 
 export type FaultOptions = { readonly [K in FaultKind]?: FaultRate | undefined } & {
-  /** The endpoints faults apply to unless a fault names its own; default: all five. */
+  /** The endpoints faults apply to unless a fault names its own; default: all. */
   readonly endpoints?: ReadonlyArray<EndpointName> | undefined
 }
 
@@ -69,7 +66,23 @@ export interface KeyBlockOptions {
   readonly blockSeconds?: number | undefined
 }
 
+/** Per endpoint, a documented error code to answer every call with instead of processing it. */
+export type ForcedErrors = { readonly [E in EndpointName]?: string | undefined }
+
 export interface EmulatorOptions {
+  /** Whose API dialect to speak. Default `"capsolver"`. */
+  readonly provider?: DialectName | undefined
+  /**
+   * Answer an endpoint with one of the provider's documented error codes (see `errorCodesOf`), in its
+   * envelope, without processing the request: `{ getTaskResult: "ERROR_PROXY_BANNED" }`. For testing how a
+   * client classifies every code. Unknown codes and endpoints the provider lacks are refused at creation.
+   */
+  readonly forceError?: ForcedErrors | undefined
+  /**
+   * Unix time in ms at which the provider clock starts (and restarts on reset): the `createTime` and
+   * `endTime` of 2Captcha and Anti-Captcha results count from it. Default: the wall clock at that moment.
+   */
+  readonly startUnixMs?: number | undefined
   /** Seeds every random choice (faults, solve times, ids). Default `1`: runs reproduce unless told not to. */
   readonly seed?: Seed | undefined
   /** Provider seconds per real second. Default `1`; `60` turns the 5-minute window into 5 real seconds. */
@@ -93,7 +106,10 @@ export interface EmulatorOptions {
   readonly slowMs?: number | undefined
   /** `Retry-After` of a 429, provider seconds (sent scaled, rounded up to whole seconds). Default `2`. */
   readonly retryAfterSeconds?: number | undefined
-  /** Temporary key blocks after a burst of client errors. Off by default; `true` = 20 errors/60 s → 300 s. */
+  /**
+   * Temporary key blocks after a burst of client errors. Off by default; `true` = 20 errors/60 s, then
+   * blocked for the dialect's documented length (CapMonster Cloud 600 s) or 300 s.
+   */
   readonly keyBlock?: boolean | KeyBlockOptions | undefined
   /** getTaskResult queries answered per task; later ones get `expiredTaskErrorCode`. Default `120`. */
   readonly maxQueriesPerTask?: number | undefined
@@ -101,7 +117,7 @@ export interface EmulatorOptions {
   readonly taskTtlSeconds?: number | undefined
   /** A task not solved within this many provider seconds fails with `ERROR_TASK_TIMEOUT`. Default `120`. */
   readonly taskTimeoutSeconds?: number | undefined
-  /** The code for unknown, expired or over-queried tasks. Default `"ERROR_TASKID_INVALID"`. */
+  /** The code for unknown, expired or over-queried tasks. Default: the dialect's (CapSolver `ERROR_TASKID_INVALID`). */
   readonly expiredTaskErrorCode?: string | undefined
   /** Per-task audit records kept (oldest dropped first; the counters keep counting). Default `100000`. */
   readonly auditTaskLimit?: number | undefined
@@ -127,6 +143,9 @@ export interface ResolvedKeyBlock {
 }
 
 export interface ResolvedOptions {
+  readonly dialect: Dialect
+  readonly forcedErrors: ReadonlyMap<EndpointName, string>
+  readonly startUnixMs: number | undefined
   readonly seed: Seed
   readonly timeScale: number
   readonly keys: ReadonlyArray<string>
@@ -218,21 +237,47 @@ const resolveFaults = (faults: FaultOptions | undefined): ReadonlyArray<Resolved
   return resolved
 }
 
-const resolveKeyBlock = (keyBlock: EmulatorOptions["keyBlock"]): ResolvedKeyBlock | undefined => {
+const resolveKeyBlock = (
+  keyBlock: EmulatorOptions["keyBlock"],
+  defaultBlockSeconds: number,
+): ResolvedKeyBlock | undefined => {
   if (keyBlock === undefined || keyBlock === false) return undefined
   const given = keyBlock === true ? {} : keyBlock
   const errors = given.errors ?? 20
   const windowSeconds = given.windowSeconds ?? 60
-  const blockSeconds = given.blockSeconds ?? 300
+  const blockSeconds = given.blockSeconds ?? defaultBlockSeconds
   check(Number.isInteger(errors) && errors >= 1, "keyBlock.errors must be an integer >= 1")
   checkNonNegative("keyBlock.windowSeconds", windowSeconds)
   checkNonNegative("keyBlock.blockSeconds", blockSeconds)
   return { errors, windowMs: windowSeconds * 1000, blockMs: blockSeconds * 1000 }
 }
 
+const resolveForcedErrors = (
+  dialect: Dialect,
+  forced: ForcedErrors | undefined,
+): Map<EndpointName, string> => {
+  const resolved = new Map<EndpointName, string>()
+  for (const [endpoint, code] of Object.entries(forced ?? {})) {
+    if (code === undefined) continue
+    check(
+      dialect.endpoints[endpoint as EndpointName] !== undefined,
+      `forceError.${endpoint}: ${dialect.name} has no ${endpoint} endpoint`,
+    )
+    check(
+      documentedError(dialect, code) !== undefined,
+      `forceError.${endpoint}: "${code}" is not a documented ${dialect.name} error code`,
+    )
+    resolved.set(endpoint as EndpointName, code)
+  }
+  return resolved
+}
+
 export const defaultKey = "test-key"
 
 export const resolveOptions = (options: EmulatorOptions = {}): ResolvedOptions => {
+  const dialect = dialectOf(options.provider ?? "capsolver")
+  const startUnixMs = options.startUnixMs
+  check(startUnixMs === undefined || Number.isFinite(startUnixMs), "startUnixMs must be a finite number")
   const timeScale = options.timeScale ?? 1
   check(Number.isFinite(timeScale) && timeScale > 0, "timeScale must be a finite number > 0")
   const balance = options.balance ?? 1000
@@ -275,6 +320,9 @@ export const resolveOptions = (options: EmulatorOptions = {}): ResolvedOptions =
     check(typeof key === "string" && key.length > 0, "keys must be non-empty strings")
   }
   return {
+    dialect,
+    forcedErrors: resolveForcedErrors(dialect, options.forceError),
+    startUnixMs,
     seed: options.seed ?? 1,
     timeScale,
     keys,
@@ -288,11 +336,11 @@ export const resolveOptions = (options: EmulatorOptions = {}): ResolvedOptions =
     slow: allFaults.find((fault) => fault.kind === "slow"),
     slowMs,
     retryAfterSeconds,
-    keyBlock: resolveKeyBlock(options.keyBlock),
+    keyBlock: resolveKeyBlock(options.keyBlock, dialect.keyBlockSeconds),
     maxQueriesPerTask,
     taskTtlMs: taskTtlSeconds * 1000,
     taskTimeoutMs: taskTimeoutSeconds * 1000,
-    expiredTaskErrorCode: options.expiredTaskErrorCode ?? "ERROR_TASKID_INVALID",
+    expiredTaskErrorCode: options.expiredTaskErrorCode ?? dialect.codes.noSuchTask,
     auditTaskLimit,
     requestLogLimit,
     now: options.now ?? defaultNow,

@@ -30,10 +30,15 @@ export interface TaskRecord {
   /** When the result stopped being retrievable (window passed or query budget spent); -1 while live. */
   expiredAt: number
   queries: number
+  /** When the last answered getTaskResult for this task arrived; -1 before the first. */
+  lastPollAt: number
   queriesAfterReady: number
   queriesAfterExpiry: number
   responseDropped: boolean
   feedbackInvalid: boolean | undefined
+  /** Accepted reports (feedbackTask counts as one: invalid is incorrect). */
+  reportsCorrect: number
+  reportsIncorrect: number
 }
 
 export const createTaskRecord = (
@@ -61,8 +66,11 @@ export const createTaskRecord = (
   firstCollectedAt: -1,
   expiredAt: -1,
   queries: 0,
+  lastPollAt: -1,
   queriesAfterReady: 0,
   queriesAfterExpiry: 0,
   responseDropped: false,
   feedbackInvalid: undefined,
+  reportsCorrect: 0,
+  reportsIncorrect: 0,
 })

@@ -6,9 +6,8 @@
  */
 import type { Accounts } from "./Accounts.ts"
 import type { AuditLog } from "./Audit.ts"
+import type { Dialect } from "./dialects/Dialect.ts"
 import type { TaskRecord } from "./TaskRecord.ts"
-
-const outcomeCode = { unsolvable: "ERROR_CAPTCHA_UNSOLVABLE", timeout: "ERROR_TASK_TIMEOUT" } as const
 
 export class TaskStore {
   readonly #live = new Map<string, TaskRecord>()
@@ -20,11 +19,13 @@ export class TaskStore {
   readonly #accounts: Accounts
   readonly #audit: AuditLog
   readonly #priceMicros: number
+  readonly #dialect: Dialect
 
-  constructor(accounts: Accounts, audit: AuditLog, priceMicros: number) {
+  constructor(accounts: Accounts, audit: AuditLog, priceMicros: number, dialect: Dialect) {
     this.#accounts = accounts
     this.#audit = audit
     this.#priceMicros = priceMicros
+    this.#dialect = dialect
   }
 
   get liveCount(): number {
@@ -66,26 +67,37 @@ export class TaskStore {
     }
   }
 
-  /** Fixes the outcome: a success is charged now (or fails settlement); failures are free. */
+  /**
+   * Fixes the outcome: a success is charged now (or fails settlement); failures are free, except an
+   * unsolvable task where the dialect charges for it (Anti-Captcha).
+   */
   settle(record: TaskRecord): void {
     record.readyAt = record.settleAt
+    const { codes } = this.#dialect
     if (record.planned !== "ready") {
       record.state = "failed"
-      record.errorCode = outcomeCode[record.planned]
+      record.errorCode = record.planned === "unsolvable" ? codes.unsolvable : codes.timeout
       this.#audit.failed++
+      if (record.planned === "unsolvable" && this.#dialect.chargesUnsolvable) this.#charge(record.key)
       return
     }
-    const account = this.#accounts.get(record.key)
-    if (account === undefined || account.balanceMicros < this.#priceMicros) {
+    if (!this.#charge(record.key)) {
       record.state = "failed"
-      record.errorCode = "ERROR_SETTLEMENT_FAILED"
+      record.errorCode = codes.settlementFailed
       this.#audit.failed++
       return
     }
-    account.balanceMicros -= this.#priceMicros
-    this.#audit.chargedMicros += this.#priceMicros
     record.state = "ready"
     this.#audit.ready++
+  }
+
+  /** Takes the task price from the key's balance if it covers it. */
+  #charge(key: string): boolean {
+    const account = this.#accounts.get(key)
+    if (account === undefined || account.balanceMicros < this.#priceMicros) return false
+    account.balanceMicros -= this.#priceMicros
+    this.#audit.chargedMicros += this.#priceMicros
+    return true
   }
 
   /** The result is gone: the window passed or the query budget is spent. */

@@ -1,4 +1,6 @@
-/** The provider's JSON envelope and the raw responses the handler produces before any runtime wraps them. */
+/** The providers' JSON envelopes and the raw responses the handler produces before any runtime wraps them. */
+import type { Dialect } from "./dialects/Dialect.ts"
+import { documentedError } from "./dialects/index.ts"
 
 export interface RawResponse {
   readonly status: number
@@ -39,34 +41,40 @@ export const json = (status: number, body: unknown): RawResponse => ({
   body: JSON.stringify(body),
 })
 
-export const ok = (fields: Record<string, unknown>): RawResponse =>
-  json(200, { errorId: 0, errorCode: "", errorDescription: "", ...fields })
+/** What an endpoint answers, before the dialect's envelope is put around it. */
+export type Answer =
+  | { readonly ok: true; readonly fields: Readonly<Record<string, unknown>> }
+  | {
+      readonly ok: false
+      readonly code: string
+      /** Defaults to the dialect's documented description of the code. */
+      readonly description?: string | undefined
+      readonly extra?: Readonly<Record<string, unknown>> | undefined
+    }
 
-const descriptions: Readonly<Record<string, string>> = {
-  ERROR_KEY_DENIED_ACCESS: "The clientKey is wrong or does not exist.",
-  ERROR_ZERO_BALANCE: "Your balance is too low for this task.",
-  ERROR_TASK_NOT_SUPPORTED: "The task type is wrong or not supported.",
-  ERROR_TASKID_INVALID: "The taskId is wrong or the task no longer exists.",
-  ERROR_CAPTCHA_UNSOLVABLE: "The captcha could not be solved. You were not charged.",
-  ERROR_TASK_TIMEOUT: "The task was not solved within the time limit.",
-  ERROR_SETTLEMENT_FAILED: "Charging the task to your balance failed.",
-  ERROR_SERVICE_UNAVALIABLE: "Service temporarily unavailable, please retry later.",
-  ERROR_RATE_LIMIT: "Request rate exceeds the rate allowed by your package.",
-  ERROR_KEY_TEMP_BLOCKED: "Your key is temporarily blocked after too many erroneous requests.",
-}
+export const success = (fields: Readonly<Record<string, unknown>>): Answer => ({ ok: true, fields })
 
-/** An error envelope. HTTP 401 for key errors and 400 for the rest, as the provider's docs table says. */
-export const apiError = (
-  errorCode: string,
-  errorDescription?: string,
-  extra?: Record<string, unknown>,
-): RawResponse =>
-  json(errorCode === "ERROR_KEY_DENIED_ACCESS" ? 401 : 400, {
-    errorId: 1,
-    errorCode,
-    errorDescription: errorDescription ?? descriptions[errorCode] ?? errorCode,
-    ...extra,
+export const failure = (
+  code: string,
+  description?: string,
+  extra?: Readonly<Record<string, unknown>>,
+): Answer => ({ ok: false, code, description, extra })
+
+/**
+ * The answer in the dialect's envelope: its success fields, or its errorId numbering, HTTP status and
+ * description for the code. `createTask` failures carry the dialect's extra fields (CapMonster's taskId 0).
+ */
+export const render = (dialect: Dialect, answer: Answer, endpoint: "createTask" | "other"): RawResponse => {
+  if (answer.ok) return json(200, { errorId: 0, ...dialect.successFields, ...answer.fields })
+  const row = documentedError(dialect, answer.code)
+  return json(dialect.httpStatus(answer.code), {
+    errorId: row?.errorId ?? 1,
+    errorCode: answer.code,
+    errorDescription: answer.description ?? row?.description ?? answer.code,
+    ...(endpoint === "createTask" ? dialect.failedCreateTaskFields : {}),
+    ...answer.extra,
   })
+}
 
 export const serverErrorPage: RawResponse = {
   status: 502,

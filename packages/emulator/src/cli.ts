@@ -17,13 +17,23 @@ const main = async (): Promise<void> => {
     process.stdout.write(`${usage}\n`)
     return
   }
-  const served = await serve(args.options)
+  let served: Awaited<ReturnType<typeof serve>>
+  try {
+    served = await serve(args.options)
+  } catch (error) {
+    // An option the emulator refuses (a code the provider does not document, ...) is a usage error too.
+    if (!(error instanceof RangeError)) throw error
+    process.stderr.write(`solvekit-emulator: ${error.message}\n\n${usage}\n`)
+    process.exitCode = 2
+    return
+  }
   const { options } = args
   process.stdout.write(`solvekit-emulator listening on ${served.url}\n`)
   if (!args.quiet) {
     const keyCount = (options.keys?.length ?? 1) + (options.zeroBalanceKeys?.length ?? 0)
     process.stdout.write(
-      `  seed=${String(options.seed ?? 1)} timeScale=${options.timeScale ?? 1} keys=${keyCount}` +
+      `  provider=${options.provider ?? "capsolver"} seed=${String(options.seed ?? 1)}` +
+        ` timeScale=${options.timeScale ?? 1} keys=${keyCount}` +
         ` audit=${served.url}/__emulator/audit\n`,
     )
   }

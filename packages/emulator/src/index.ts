@@ -1,5 +1,6 @@
 /**
- * @solvekit/emulator: a local server that behaves like a CapSolver-style captcha API, for tests and demos.
+ * @solvekit/emulator: a local server that behaves like a captcha-solving task API (CapSolver, 2Captcha,
+ * Anti-Captcha or CapMonster Cloud, each in its own dialect), for tests and demos.
  * This entry is runtime-neutral (browsers, Deno, Node); the Node listener is in "@solvekit/emulator/node".
  */
 export type {
@@ -8,7 +9,10 @@ export type {
   RequestRecord,
   TaskAudit,
 } from "./Audit.ts"
+export { type DialectName, dialectNames } from "./DialectName.ts"
 export { EmulatorConnectionDropped, isDroppedResponse } from "./Drop.ts"
+export type { DocumentedError } from "./dialects/Dialect.ts"
+export { endpointNamesOf, errorCodesOf } from "./dialects/index.ts"
 export { type AuditOptions, createEmulator, type Emulator, inProcessUrl } from "./Emulator.ts"
 export {
   defaultKey,
@@ -18,6 +22,7 @@ export {
   type FaultKind,
   type FaultOptions,
   type FaultRate,
+  type ForcedErrors,
   faultKinds,
   type KeyBlockOptions,
   type SolveTimeDistribution,

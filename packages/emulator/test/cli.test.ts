@@ -137,4 +137,70 @@ describe("solvekit-emulator CLI", () => {
     expect(code).toBe(2)
     expect(stderr).toContain("Usage: solvekit-emulator")
   })
+
+  it("speaks the provider named by --provider and says which in its banner", async () => {
+    const { firstLine, output } = await start(["--port", "0", "--provider", "capmonster"])
+    const url = /http:\/\/\S+/.exec(firstLine)?.[0]
+    const reply = await fetch(`${url}/createTask`, {
+      method: "POST",
+      body: JSON.stringify({ clientKey: "wrong", task: { type: "RecaptchaV2Task" } }),
+    })
+    expect(reply.status).toBe(200)
+    expect(await reply.json()).toMatchObject({ errorId: 1, errorCode: "ERROR_KEY_DOES_NOT_EXIST", taskId: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(output()).toContain("provider=capmonster")
+  })
+
+  it("answers with the code --force-error names", async () => {
+    const { firstLine } = await start([
+      "--port",
+      "0",
+      "--provider",
+      "2captcha",
+      "--force-error",
+      "getBalance=ERROR_IP_BLOCKED",
+      "--quiet",
+    ])
+    const url = /http:\/\/\S+/.exec(firstLine)?.[0]
+    const reply = await fetch(`${url}/getBalance`, {
+      method: "POST",
+      body: JSON.stringify({ clientKey: "test-key" }),
+    })
+    expect(await reply.json()).toMatchObject({ errorId: 21, errorCode: "ERROR_IP_BLOCKED" })
+  })
+
+  it("parses --provider and --force-error", () => {
+    const { options } = parseCliArgs([
+      "--provider=anticaptcha",
+      "--force-error=createTask=ERROR_ZERO_BALANCE",
+      "--force-error",
+      "reportIncorrectRecaptcha=ERROR_NO_SUCH_CAPCHA_ID",
+    ])
+    expect(options.provider).toBe("anticaptcha")
+    expect(options.forceError).toEqual({
+      createTask: "ERROR_ZERO_BALANCE",
+      reportIncorrectRecaptcha: "ERROR_NO_SUCH_CAPCHA_ID",
+    })
+    expect(parseCliArgs([]).options.provider).toBeUndefined()
+    expect(() => parseCliArgs(["--provider", "deathbycaptcha"])).toThrow("--provider")
+    expect(() => parseCliArgs(["--force-error", "createTask"])).toThrow("--force-error")
+    expect(() => parseCliArgs(["--force-error", "teleport=ERROR_ZERO_BALANCE"])).toThrow("teleport")
+  })
+
+  it("exits with status 2 when --force-error names a code the provider does not document", async () => {
+    const child = spawn(
+      process.execPath,
+      [cli, "--provider", "capmonster", "--force-error", "createTask=ERROR_RATE_LIMIT"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    )
+    let stderr = ""
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve))
+    expect(code).toBe(2)
+    expect(stderr).toContain("ERROR_RATE_LIMIT")
+  })
 })

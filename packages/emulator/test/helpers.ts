@@ -1,4 +1,5 @@
 import { afterEach } from "vitest"
+import type { DialectName } from "../src/DialectName.ts"
 import { createEmulator, type Emulator } from "../src/Emulator.ts"
 import { type ServedEmulator, type ServeOptions, serve } from "../src/node.ts"
 import type { EmulatorOptions } from "../src/Options.ts"
@@ -93,4 +94,39 @@ export const createdTaskId = (reply: Reply): string => {
   const taskId = reply.body.taskId
   if (typeof taskId !== "string") throw new Error(`no taskId in ${JSON.stringify(reply.body)}`)
   return taskId
+}
+
+export const websiteURL = "https://example.com/login"
+export const websiteKey = "6Le-wvkSAAAAAPBMRTvw0Q4Muexq9bi0DJwx_mJ-"
+/** A base64 body above Anti-Captcha's and CapMonster Cloud's 100-byte floor. */
+export const imageBody = "iVBORw0KGgo".padEnd(160, "A")
+
+/** Per dialect, a minimal reCAPTCHA v2 token task and an image (recognition) task in its own spelling. */
+export const tasksFor = {
+  capsolver: {
+    token: recaptcha(),
+    image: { type: "ImageToTextTask", body: imageBody },
+  },
+  "2captcha": {
+    token: { type: "RecaptchaV2TaskProxyless", websiteURL, websiteKey },
+    image: { type: "ImageToTextTask", body: imageBody },
+  },
+  anticaptcha: {
+    token: { type: "RecaptchaV2TaskProxyless", websiteURL, websiteKey },
+    image: { type: "ImageToTextTask", body: imageBody },
+  },
+  capmonster: {
+    token: { type: "RecaptchaV2Task", websiteURL, websiteKey },
+    image: { type: "ImageToTextTask", body: imageBody },
+  },
+} as const satisfies Record<DialectName, { token: Record<string, unknown>; image: Record<string, unknown> }>
+
+/** The three providers with integer task ids and the same createTask family envelope. */
+export const integerDialects = ["2captcha", "anticaptcha", "capmonster"] as const
+
+/** The integer task id of a createTask answer. */
+export const integerTaskId = (reply: Reply): number => {
+  const taskId = reply.body.taskId
+  if (!Number.isSafeInteger(taskId)) throw new Error(`no integer taskId in ${JSON.stringify(reply.body)}`)
+  return taskId as number
 }
