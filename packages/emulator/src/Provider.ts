@@ -280,7 +280,9 @@ export class Provider {
     if (record.expiredAt >= 0) {
       record.queriesAfterExpiry++
       this.audit.queriesAfterExpiry++
-      return { answer: failure(options.expiredTaskErrorCode), taskId }
+      // A client error, like an unknown id: CapMonster Cloud bans for queries past the 120 limit
+      // (api/block-reason.mdx, "WrongTaskId").
+      return { answer: failure(options.expiredTaskErrorCode), taskId, clientError: true }
     }
     // The gap counts from the last answered query, so a client that backs off recovers at the documented
     // rate. Too-soon queries still count towards the query budget (both undocumented choices).

@@ -284,6 +284,23 @@ describe("field errors in each dialect's code", () => {
     expect(noUrl.body).toMatchObject({ errorCode: "ERROR_RECAPTCHA_INVALID_DOMAIN", taskId: 0 })
   })
 
+  it("a field the provider does not document gets its general code, naming the field", async () => {
+    const expected = {
+      "2captcha": "ERROR_BAD_PARAMETERS",
+      anticaptcha: "ERROR_INCORRECT_SESSION_DATA",
+      capmonster: "ERROR_TASK_NOT_SUPPORTED",
+    } as const
+    for (const provider of integerDialects) {
+      const { post } = inProcess({ provider })
+      const reply = await post("createTask", {
+        clientKey: key,
+        task: { ...tasksFor[provider].token, proxyColour: "red" },
+      })
+      expect({ provider, code: reply.body.errorCode }).toEqual({ provider, code: expected[provider] })
+      expect(reply.body.errorDescription).toContain("proxyColour")
+    }
+  })
+
   it("CapSolver: ERROR_INVALID_TASK_DATA for an appId that is not a string", async () => {
     const { post } = inProcess()
     const reply = await post("createTask", { clientKey: key, appId: 7, task: tasksFor.capsolver.token })
@@ -411,6 +428,21 @@ describe("CapMonster Cloud's limits", () => {
       const created = await post("createTask", { clientKey: key, task: tasksFor[provider].token })
       for (let i = 0; i < 3; i++) expect((await poll(post, created.body.taskId)).body.errorId).toBe(0)
     }
+  })
+
+  it("counts queries past the 120 limit towards a key block", async () => {
+    const { post } = inProcess({
+      provider: "capmonster",
+      now: () => 0,
+      maxQueriesPerTask: 1,
+      keyBlock: { errors: 2 },
+    })
+    const task = { ...tasksFor.capmonster.token, websiteURL: "https://emulator-instant.example" }
+    const taskId = integerTaskId(await post("createTask", { clientKey: key, task }))
+    expect((await poll(post, taskId)).body.status).toBe("ready")
+    expect((await poll(post, taskId)).body.errorCode).toBe("ERROR_NO_SUCH_CAPCHA_ID")
+    expect((await poll(post, taskId)).body.errorCode).toBe("ERROR_NO_SUCH_CAPCHA_ID")
+    expect((await post("getBalance", { clientKey: key })).body.errorCode).toBe("ERROR_IP_BLOCKED")
   })
 
   it("blocks a key for 10 minutes by default, with ERROR_IP_BLOCKED", async () => {

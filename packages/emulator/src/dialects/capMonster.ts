@@ -41,6 +41,8 @@ const describe = (code: string): string => errors.find((row) => row.code === cod
 /** Which documented code names a refused field, where api-errors.mdx has one for it. */
 const codeForField = (issue: FieldIssue): string => {
   if (issue.field === "task") return "ERROR_TASK_ABSENT"
+  // A field the type does not document is not a bad proxy or sitekey: the general code below.
+  if (issue.kind === "unknown") return "ERROR_TASK_NOT_SUPPORTED"
   // ERROR_PROXY_MISSING: "Proxy parameters are missing in required fields or an incorrect proxyType".
   if (isProxyField(issue.field)) return "ERROR_PROXY_MISSING"
   // ERROR_RECAPTCHA_INVALID_SITEKEY: "An invalid websiteKey was provided".

@@ -124,7 +124,8 @@ export const twoCaptcha: Dialect = {
     if (issue.field === "task")
       return { code: "ERROR_TASK_ABSENT", description: describe("ERROR_TASK_ABSENT") }
     // 130 ERROR_BAD_PROXY: "Incorrect proxy parameters".
-    const code = isProxyField(issue.field) ? "ERROR_BAD_PROXY" : "ERROR_BAD_PARAMETERS"
+    const code =
+      issue.kind !== "unknown" && isProxyField(issue.field) ? "ERROR_BAD_PROXY" : "ERROR_BAD_PARAMETERS"
     return { code, description: withField(describe(code), issue) }
   },
   // "If our API is able to process your requests properly the response status code is always 200 OK"
