@@ -45,14 +45,8 @@ const indexOf = (dialect: DialectName): Map<string, TaskSpec> => {
 }
 
 /** The row for a task type as the dialect's provider names it (or one of its documented aliases). */
-export function findTaskSpec(dialect: DialectName, type: string): TaskSpec | undefined
-/** @deprecated CapSolver's row; pass the dialect. Kept so callers not yet passing one still compile. */
-export function findTaskSpec(type: string): TaskSpec | undefined
-export function findTaskSpec(first: string, second?: string): TaskSpec | undefined {
-  const [dialect, type] =
-    second === undefined ? (["capsolver", first] as const) : [first as DialectName, second]
-  return indexOf(dialect).get(tables[dialect].caseInsensitive ? type.toLowerCase() : type)
-}
+export const findTaskSpec = (dialect: DialectName, type: string): TaskSpec | undefined =>
+  indexOf(dialect).get(tables[dialect].caseInsensitive ? type.toLowerCase() : type)
 
 /** Every task type a dialect accepts, in its documented spelling (aliases not listed). */
 export const supportedTaskTypes = (

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest"
 import type { DialectName } from "../src/DialectName.ts"
 import { findTaskSpec, supportedTaskTypes, validateTask } from "../src/TaskTypes.ts"
 import type { IssueKind } from "../src/Validation.ts"
+import { inProcess, key } from "./helpers.ts"
 
 type Task = Record<string, unknown>
 
@@ -1002,4 +1003,27 @@ describe("supportedTaskTypes", () => {
     expect(specOf("capmonster", "CustomTask").needsProxy).toBe(true)
     expect(specOf("2captcha", "DataDomeSliderTask").needsProxy).toBe(true)
   })
+})
+
+describe("through each dialect's createTask", () => {
+  const cases = {
+    "2captcha": { accepted: tcV3, refused: { ...tcV3, minScore: 0.5 }, field: "minScore" },
+    anticaptcha: {
+      accepted: acTurnstile,
+      refused: { ...acTurnstile, metadata: { action: "a" } },
+      field: "metadata",
+    },
+    capmonster: { accepted: cmGeeTestV4, refused: { ...cmGeeTestV4, captchaId: "c" }, field: "captchaId" },
+  } as const
+
+  for (const [provider, { accepted, refused, field }] of Object.entries(cases)) {
+    it(`${provider}: creates the documented example and refuses the wrong form naming ${field}`, async () => {
+      const { post } = inProcess({ provider: provider as DialectName })
+      const created = await post("createTask", { clientKey: key, task: accepted })
+      expect(created.body).toMatchObject({ errorId: 0, taskId: expect.any(Number) })
+      const refusal = await post("createTask", { clientKey: key, task: refused })
+      expect(refusal.body.errorId).not.toBe(0)
+      expect(String(refusal.body.errorDescription)).toContain(field)
+    })
+  }
 })
