@@ -494,6 +494,25 @@ describe("Anti-Captcha's result retention and charges", () => {
   })
 })
 
+describe("fault scopes", () => {
+  it("can name the report endpoints", async () => {
+    const { post } = inProcess({
+      provider: "2captcha",
+      now: () => 0,
+      faults: { serviceUnavailable: { rate: 1, endpoints: ["reportIncorrect"] } },
+    })
+    const task = { ...tasksFor["2captcha"].token, websiteURL: "https://emulator-instant.example" }
+    const taskId = integerTaskId(await post("createTask", { clientKey: key, task }))
+    expect((await post("reportIncorrect", { clientKey: key, taskId })).body.errorCode).toBe(
+      "ERROR_NO_SLOT_AVAILABLE",
+    )
+    expect((await post("reportCorrect", { clientKey: key, taskId })).body).toEqual({
+      errorId: 0,
+      status: "success",
+    })
+  })
+})
+
 describe("choosing the dialect", () => {
   it("speaks CapSolver by default and when named", async () => {
     const { post } = inProcess({ provider: "capsolver" })
