@@ -10,8 +10,16 @@
  */
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import type * as SchemaAST from "effect/SchemaAST"
+import * as SchemaAST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
+import {
+  type ExtraFieldSpecs,
+  type ExtraInput,
+  extraFieldNamesOf,
+  fieldsOfSpecs,
+  markExtraFields,
+  markRaw,
+} from "./ExtraFields.ts"
 import {
   type ProxyFields,
   ProxyString,
@@ -474,7 +482,8 @@ const validateRaw =
         { field: "type", message: "is given twice with different values: leave it out of the payload" },
       ])
     }
-    return Result.succeed({ type, ...without(fields, ["type"]) })
+    // Marked, so no provider maps its fields: a raw task is sent as given (issue 15).
+    return Result.succeed(markRaw({ type, ...without(fields, ["type"]) }))
   }
 
 /**
@@ -495,6 +504,154 @@ export const raw = (
     validateInput: validateRaw(type),
   })
   return definition(payload)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Field names, and extra provider fields (`extend`)
+// ---------------------------------------------------------------------------------------------------------
+
+// A definition's schema lives as long as the definition: the names are read from it once.
+const fieldNameCache = new WeakMap<object, ReadonlySet<string>>()
+
+/** The property names of a struct, of every member of a union of structs (a proxy task's two forms). */
+const propertyNamesOf = (ast: SchemaAST.AST): ReadonlyArray<string> => {
+  switch (ast._tag) {
+    case "Objects":
+      return ast.propertySignatures.flatMap((property) =>
+        typeof property.name === "string" ? [property.name] : [],
+      )
+    case "Union":
+      return ast.types.flatMap(propertyNamesOf)
+    default:
+      return []
+  }
+}
+
+/**
+ * The top-level fields a definition's input accepts, as they are spelled on the wire (the encoded side of its
+ * schema), over every form of the input; `type` is not one of them. Offered to adapters as
+ * `inputFieldNames` (`TaskFields.ts`).
+ */
+export const inputFieldNames = (definition: AnyTaskDefinition): ReadonlySet<string> => {
+  const schema = definition.inputSchema
+  let names = fieldNameCache.get(schema)
+  if (names === undefined) {
+    names = new Set(propertyNamesOf(SchemaAST.toEncoded(schema.ast)))
+    fieldNameCache.set(schema, names)
+  }
+  return names
+}
+
+type KeysOfEach<A> = A extends unknown ? keyof A : never
+type SimplifyEach<A> = A extends unknown ? Simplify<A> : never
+
+/** Names an extra field may not take: the definition's own fields, `type`, and the proxy fields. */
+type ReservedName<D> = KeysOfEach<InputOf<D>> | "type" | "proxy" | (typeof proxyFieldNames)[number]
+
+/** Extra field specs whose names shadow nothing (a shadowing name is a type error). */
+export type ExtraFieldsFor<D, E> = { readonly [K in keyof E]: K extends ReservedName<D> ? never : E[K] }
+
+/** The definition `extend` returns: the base's type, kind and solution, its input plus the extra fields. */
+export type ExtendedDefinition<D extends AnyTaskDefinition, E extends ExtraFieldSpecs> = TaskDefinition<
+  D["type"],
+  SimplifyEach<InputOf<D> & ExtraInput<E>>,
+  SolutionOf<D>
+>
+
+/** Rebuilds a struct (or each struct of a union) with the extra fields, keeping its checks. */
+const widenInput = (schema: Schema.Top, extra: Schema.Struct.Fields): Schema.Top => {
+  const parts = schema as unknown as {
+    readonly fields?: Schema.Struct.Fields
+    readonly members?: ReadonlyArray<Schema.Top>
+  }
+  if (parts.fields !== undefined) {
+    const widened = Schema.Struct({ ...parts.fields, ...extra })
+    const checks = schema.ast.checks
+    return checks === undefined ? widened : widened.check(...checks)
+  }
+  if (parts.members !== undefined) {
+    return Schema.Union(parts.members.map((member) => widenInput(member, extra)))
+  }
+  throw new TypeError("Task.extend: the definition's input is not an object of fields")
+}
+
+const shadowIssue = (type: string, name: string, reserved: ReadonlySet<string>): string | undefined => {
+  const folded = name.toLowerCase()
+  if (folded === "type") return `${name} would replace the task's type`
+  if (folded === "proxy" || proxyFieldNames.some((field) => field.toLowerCase() === folded)) {
+    return `${name} is a proxy field: ${type} takes its proxy through its own fields, or none at all (use the definition with your proxy instead)`
+  }
+  const shadowed = [...reserved].find((field) => field.toLowerCase() === folded)
+  return shadowed === undefined ? undefined : `${name} would shadow ${type}'s own field ${shadowed}`
+}
+
+/**
+ * A definition that takes extra provider fields on top of a catalogue (or `Task.define`) definition, without
+ * losing its validation: its input is the base's fields (checked as before, the proxy rules included) plus the
+ * extra ones, checked by their own descriptions, and nothing else. Extra fields are sent as given, in the
+ * provider's spelling, after the provider's mapping of the catalogue fields; they may add to an object the
+ * mapping produced (`metadata`) but never replace a field it set.
+ *
+ * ```ts
+ * // Plain descriptions (no Schema needed): "string", "number", "boolean", "object", "array", "?" = optional
+ * const DataDome = Task.extend(DatadomeSliderTask, { metadata: { datadomeCookie: "string" } })
+ * // Or Schemas
+ * const V3 = Task.extend(ReCaptchaV3TaskProxyLess, { isEnterprise: Schema.optionalKey(Schema.Boolean) })
+ * ```
+ *
+ * An extra field may not be named `type`, a proxy field, or one of the base's own fields (compared without
+ * case): that is a type error, and a `TypeError` when the definition is built. `Task.raw` definitions cannot be
+ * extended: they send any field already.
+ */
+export const extend = <D extends AnyTaskDefinition, const E extends ExtraFieldSpecs>(
+  definition: D,
+  extra: E & ExtraFieldsFor<D, E>,
+): ExtendedDefinition<D, E> => {
+  if (definition.proxy === "unchecked") {
+    throw new TypeError(
+      `Task.extend: ${definition.type} is a Task.raw definition, which sends any field already; extend a catalogue definition`,
+    )
+  }
+  const type = definition.type
+  const reserved = inputFieldNames(definition)
+  for (const name of Object.keys(extra)) {
+    const issue = shadowIssue(type, name, reserved)
+    if (issue !== undefined) throw new TypeError(`Task.extend: the extra field ${issue}`)
+  }
+  const extraFields = fieldsOfSpecs(extra)
+  const extraSchema = Schema.Struct(extraFields)
+  const names: ReadonlyArray<string> = Object.keys(extraFields)
+  const validateInput = (input: unknown): Result.Result<WireTask, ReadonlyArray<FieldIssue>> => {
+    if (!isRecord(input)) return notAnObject()
+    const given = definedFields(input)
+    const base = definition.validateInput(without(given, names))
+    const extras = decodeFields(
+      extraSchema,
+      Object.fromEntries(Object.entries(given).filter(([key]) => names.includes(key))),
+      unexpectedKeyOf(type),
+    )
+    if (Result.isFailure(base) || Result.isFailure(extras)) {
+      return failWith([
+        ...(Result.isFailure(base) ? base.failure : []),
+        ...(Result.isFailure(extras) ? extras.failure : []),
+      ])
+    }
+    const sent = Object.keys(extras.success)
+    return Result.succeed(
+      markExtraFields({ ...base.success, ...extras.success }, [...extraFieldNamesOf(base.success), ...sent]),
+    )
+  }
+  return makeDefinition({
+    type,
+    kind: definition.kind,
+    proxy: definition.proxy,
+    inputSchema: widenInput(definition.inputSchema, extraFields) as Schema.Codec<
+      SimplifyEach<InputOf<D> & ExtraInput<E>>,
+      unknown
+    >,
+    solutionSchema: definition.solutionSchema as Schema.Codec<SolutionOf<D>, unknown>,
+    validateInput,
+  }) as ExtendedDefinition<D, E>
 }
 
 /**

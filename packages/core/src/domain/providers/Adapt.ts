@@ -1,9 +1,9 @@
 /**
- * Building blocks of a provider's `adaptTask` (issue 15): refusing a catalogue type the provider does not
- * document (or that solvekit does not map yet) before any request, moving the Turnstile options to the
- * provider's field names, and the proxy rules a provider documents beyond the split fields. Each step either
- * rewrites the wire task or names the field it cannot send; `steps` runs them in order. Messages never repeat
- * a field's value (a proxy usually carries a password).
+ * Building blocks of a provider's task form (issue 15): the reasons a catalogue type is refused before any
+ * request, moving the Turnstile options to the provider's field names, GeeTest's two versions, and the proxy
+ * rules a provider documents beyond the split fields. Each step either rewrites the wire task or names the field
+ * it cannot send; `steps` runs them in order (`FieldRules.ts` holds the generic field rules). Messages never
+ * repeat a field's value (a proxy usually carries a password).
  *
  * @since 0.3.0
  */
@@ -11,21 +11,10 @@ import * as Result from "effect/Result"
 import type { TaskIssue, WireTask } from "../Provider.ts"
 import { splitProxy } from "./SplitProxy.ts"
 
+export { steps } from "./FieldRules.ts"
+
 /** One step of an `adaptTask`. */
 export type Step = (task: WireTask) => Result.Result<WireTask, TaskIssue>
-
-/** The steps in order; the first refusal wins. */
-export const steps =
-  (...all: ReadonlyArray<Step>): Step =>
-  (task) => {
-    let current = task
-    for (const step of all) {
-      const next = step(current)
-      if (Result.isFailure(next)) return next
-      current = next.success
-    }
-    return Result.succeed(current)
-  }
 
 /**
  * Refuses the listed catalogue types (CapSolver's spelling: `taskTypeName` leaves a type it does not rename as
@@ -70,38 +59,65 @@ export const capSolverOnlyTypes: Readonly<Record<string, string>> = {
 }
 
 /**
- * Refuses GeeTest v4 (a `captchaId`) under `type` (the provider's name for the task): Anti-Captcha and
- * CapMonster Cloud document v4 as `gt` = captcha_id, `version: 4` and `initParameters`, not `captchaId`
- * (fields differ: not mapped yet, issue 15). `how` says where the provider's v4 form comes from.
+ * GeeTest under `type` (the provider's name for the task) as Anti-Captcha and CapMonster Cloud document both
+ * versions: v3 is `gt` + `challenge` with `version: 3`, v4 is `gt` = the captcha id, `version: 4` and, when given,
+ * `initParameters` (an object, optional at both). Sources: anti-captcha.com/apidoc/task-types/GeeTestTaskProxyless
+ * ("version: Integer, No. Default version is 3. Supported versions: 3 and 4"; "initParameters: Object, No") and
+ * the official client anti-captcha/anticaptcha-npm index.js `solveGeeTestV4Proxyless` (`gt: captchaId`,
+ * `version: 4`); ZennoLab/capmonstercloud-docs captchas/geetest-task.mdx ("gt: the captcha_id parameter",
+ * "version: required only for V4", `initParameters: { riskType }` in its example).
  */
+export const geeTestVersions =
+  (type: string): Step =>
+  (task) => {
+    if (task.type !== type) return Result.succeed(task)
+    if (task.captchaId === undefined) {
+      return Result.succeed(task.gt === undefined ? task : { ...task, version: 3 })
+    }
+    const { captchaId, initParameters, ...rest } = task
+    return Result.succeed({
+      ...rest,
+      type: task.type,
+      gt: captchaId,
+      version: 4,
+      ...(initParameters === undefined ? {} : { initParameters }),
+    })
+  }
+
+/** Refuses GeeTest v4 (a `captchaId`) under `type` where the provider's v4 layout could not be checked. */
 export const refuseGeeTestV4 =
   (provider: string, type: string, how: string): Step =>
   (task) =>
     task.type === type && task.captchaId !== undefined
       ? Result.fail({
           field: "captchaId",
-          message: `GeeTest v4 is not supported by ${provider} yet: ${how} (fields differ: not mapped yet, issue 15); use Task.raw for now`,
+          message: `GeeTest v4 is not supported by ${provider} yet: ${how} (not mapped, issue 15); use Task.raw with its own fields`,
         })
       : Result.succeed(task)
 
 /**
- * Moves CapSolver's Turnstile `metadata: { action, cdata }` to the provider's own top-level fields under
- * `type` (the provider's name for the task); an option not given is not sent.
+ * Moves CapSolver's Turnstile `metadata: { action, cdata, chlPageData }` to the provider's own top-level fields
+ * under `type` (the provider's name for the task); an option not given is not sent.
  */
 export const turnstileOptions =
-  (type: string, names: { readonly action: string; readonly cdata: string }): Step =>
+  (
+    type: string,
+    names: { readonly action: string; readonly cdata: string; readonly chlPageData: string },
+  ): Step =>
   (task) => {
     if (task.type !== type || !("metadata" in task)) return Result.succeed(task)
     const { metadata, ...rest } = task
     const options = (typeof metadata === "object" && metadata !== null ? metadata : {}) as {
       readonly action?: unknown
       readonly cdata?: unknown
+      readonly chlPageData?: unknown
     }
     return Result.succeed({
       ...rest,
       type: task.type,
       ...(options.action === undefined ? {} : { [names.action]: options.action }),
       ...(options.cdata === undefined ? {} : { [names.cdata]: options.cdata }),
+      ...(options.chlPageData === undefined ? {} : { [names.chlPageData]: options.chlPageData }),
     })
   }
 

@@ -2,16 +2,20 @@
  * GeeTest v3 and v4 (https://docs.capsolver.com/guide/captcha/Geetest).
  *
  * One type covers both versions: v3 needs `gt` and a fresh `challenge`, v4 needs `captchaId`. The
- * solution fields of both versions are SDK-observed, so all are optional.
+ * solution fields of both versions are SDK-observed, so all are optional. `initParameters` (v4 only) is not a
+ * CapSolver field: Anti-Captcha and CapMonster Cloud document it as an optional object for v4 (e.g.
+ * `{ riskType: "slide" }`; anti-captcha.com/apidoc/task-types/GeeTestTaskProxyless, ZennoLab/capmonstercloud-docs
+ * captchas/geetest-task.mdx), so it is typed here and refused at CapSolver before any request.
  */
 import * as Schema from "effect/Schema"
 import * as Task from "../Task.ts"
-import { lenient, NonEmptyString } from "./Fields.ts"
+import { JsonObject, lenient, NonEmptyString } from "./Fields.ts"
 
 interface VersionFields {
   readonly gt?: string
   readonly challenge?: string
   readonly captchaId?: string
+  readonly initParameters?: Readonly<Record<string, unknown>>
 }
 
 const oneVersion = (fields: VersionFields) => {
@@ -29,6 +33,9 @@ const oneVersion = (fields: VersionFields) => {
   if (fields.challenge !== undefined && fields.gt === undefined) {
     return { path: ["gt"], issue: "is required with challenge (GeeTest v3)" }
   }
+  if (fields.initParameters !== undefined && fields.captchaId === undefined) {
+    return { path: ["initParameters"], issue: "is only used with captchaId (GeeTest v4)" }
+  }
   if (!v3 && fields.captchaId === undefined) {
     return { path: ["captchaId"], issue: "is required for GeeTest v4 (for v3 give gt and challenge instead)" }
   }
@@ -45,6 +52,7 @@ export const GeeTestTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy({
     challenge: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),
     captchaId: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),
     geetestApiServerSubdomain: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+    initParameters: /*#__PURE__*/ Schema.optionalKey(JsonObject),
   }).check(/*#__PURE__*/ Schema.makeFilter(oneVersion)),
   solution: /*#__PURE__*/ Schema.Struct({
     // v3

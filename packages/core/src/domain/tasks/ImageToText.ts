@@ -4,10 +4,23 @@
  * Answered in the createTask response. `body` is required except for the `number` module, which may take
  * `images` (up to 9) instead. `score` and `case` are SDK-only (unconfirmed) and accepted as optional.
  * The solution is `{ text }`, or `{ answers }` with the `number` module: one of them must be present.
+ *
+ * The other providers document options CapSolver does not (issue 15); they are typed here so a task says what
+ * it needs whatever the provider, and each provider refuses before any request the ones it lacks (CapSolver all
+ * of them): `phrase`, `numeric` (0 any, 1 digits only, 2 no digits), `math`, `minLength`, `maxLength` and
+ * `comment` (anti-captcha.com/apidoc/task-types/ImageToTextTask), `recognizingThreshold` (0–100: no charge
+ * below it) and `capMonsterModule` (ZennoLab/capmonstercloud-docs captchas/image-to-text.mdx).
  */
 import * as Schema from "effect/Schema"
 import * as Task from "../Task.ts"
 import { Base64, Base64List } from "./Fields.ts"
+
+const wholeNumber = (minimum: number, maximum: number) =>
+  Schema.Number.check(
+    Schema.makeFilter((n: number) => Number.isInteger(n) && n >= minimum && n <= maximum, {
+      message: `must be a whole number from ${minimum} to ${maximum}`,
+    }),
+  )
 
 interface BodyFields {
   readonly body?: string
@@ -43,6 +56,18 @@ export const ImageToTextTask = /*#__PURE__*/ Task.defineWithoutProxy({
       ),
     ),
     case: /*#__PURE__*/ Schema.optionalKey(Schema.Boolean),
+    phrase: /*#__PURE__*/ Schema.optionalKey(Schema.Boolean),
+    numeric: /*#__PURE__*/ Schema.optionalKey(
+      /*#__PURE__*/ Schema.Literals([0, 1, 2]).annotate({
+        message: "must be 0 (any), 1 (digits only) or 2 (no digits)",
+      }),
+    ),
+    math: /*#__PURE__*/ Schema.optionalKey(Schema.Boolean),
+    minLength: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ wholeNumber(0, 1000)),
+    maxLength: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ wholeNumber(0, 1000)),
+    comment: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+    recognizingThreshold: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ wholeNumber(0, 100)),
+    capMonsterModule: /*#__PURE__*/ Schema.optionalKey(Schema.String),
   }).check(/*#__PURE__*/ Schema.makeFilter(bodyOrImages)),
   solution: /*#__PURE__*/ Schema.Struct({
     text: /*#__PURE__*/ Schema.optionalKey(Schema.String),

@@ -1,12 +1,16 @@
 /**
  * reCAPTCHA v3 token tasks (https://docs.capsolver.com/guide/captcha/ReCaptchaV3).
  *
- * `minScore` is sent by the official capsolver-core SDK but is absent from the current docs table:
- * accepted, never required. The deprecated `ReCaptchaV3M1TaskProxyLess` is left to `Task.raw`.
+ * `minScore` is sent by the official capsolver-core SDK and listed on the Chinese page
+ * (https://docs.capsolver.com/zh/guide/captcha/ReCaptchaV3.html) but absent from the English table: accepted,
+ * never required here (2Captcha and Anti-Captcha require it and take only 0.3, 0.7 or 0.9: their provider values
+ * check that before any request). The same Chinese page lists `userAgent`, `cookies` (a list of `{ name, value }`),
+ * `anchor` and `reload` (the base64 bodies of Google's /anchor and /reload answers): accepted and typed. The
+ * deprecated `ReCaptchaV3M1TaskProxyLess` is left to `Task.raw`.
  */
 import * as Schema from "effect/Schema"
 import * as Task from "../Task.ts"
-import { JsonObject, NonEmptyString, ReCaptchaSolution } from "./Fields.ts"
+import { Cookies, JsonObject, NonEmptyString, ReCaptchaSolution } from "./Fields.ts"
 
 const common = {
   websiteURL: NonEmptyString,
@@ -21,6 +25,10 @@ const common = {
       }),
     ),
   ),
+  userAgent: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+  cookies: /*#__PURE__*/ Schema.optionalKey(Cookies),
+  anchor: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),
+  reload: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),
 }
 
 const standardInput = /*#__PURE__*/ Schema.Struct(common)

@@ -2,8 +2,12 @@
  * Cloudflare Turnstile (https://docs.capsolver.com/guide/antibots/cloudflare_turnstile).
  *
  * `metadata` is optional (one old page says required). Its keys are checked, so the old page's `acton`
- * misspelling is reported instead of silently sent. The solution is SDK-observed: `token` is what every
- * client reads, so it is required; the rest is optional.
+ * misspelling is reported instead of silently sent. `metadata.chlPageData` (the challenge page's
+ * `chlPageData`) and `userAgent` are not CapSolver fields (its page documents neither and says a user agent is
+ * ignored): they are typed here for the providers that document them (Anti-Captcha `chlPageData`, 2Captcha
+ * `pagedata` and `userAgent`, CapMonster Cloud's challenge variant `pageData` and `userAgent`) and refused at
+ * CapSolver before any request. The solution is SDK-observed: `token` is what every client reads, so it is
+ * required; the rest is optional.
  */
 import * as Schema from "effect/Schema"
 import * as Task from "../Task.ts"
@@ -20,8 +24,10 @@ export const AntiTurnstileTaskProxyLess = /*#__PURE__*/ Task.defineWithoutProxy(
       /*#__PURE__*/ Schema.Struct({
         action: /*#__PURE__*/ Schema.optionalKey(Schema.String),
         cdata: /*#__PURE__*/ Schema.optionalKey(Schema.String),
+        chlPageData: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),
       }),
     ),
+    userAgent: /*#__PURE__*/ Schema.optionalKey(NonEmptyString),
   }),
   solution: /*#__PURE__*/ Schema.Struct({
     token: Schema.String,
