@@ -311,10 +311,33 @@ describe("GeeTest v3 and v4", () => {
     )
   }
 
-  it.effect("2Captcha, whose v4 layout could not be checked, refuses v4 at captchaId", () =>
-    Effect.gen(function* () {
-      assertRefused(yield* solveWith(TwoCaptcha, v4), TwoCaptcha, "captchaId")
-    }),
+  it.effect(
+    "2Captcha is sent v4 as version 4 and initParameters holding the captcha_id, v3 with version 3",
+    () =>
+      Effect.gen(function* () {
+        const outcome = yield* solveWith(TwoCaptcha, v4, { captcha_output: "o" })
+        assert.deepStrictEqual(outcome.task, {
+          type: "GeeTestTaskProxyless",
+          websiteURL: "https://gt4.example.test/",
+          version: 4,
+          initParameters: { riskType: "slide", captcha_id: "54088bb07d2df3c46b79f80300b0abbe" },
+        })
+        const v3Sent = yield* solveWith(TwoCaptcha, v3, { challenge: "c", validate: "v", seccode: "s" })
+        assert.strictEqual(v3Sent.task?.version, 3)
+        assert.strictEqual(v3Sent.task?.gt, "gt-key")
+        assertRefused(
+          yield* solveWith(
+            TwoCaptcha,
+            GeeTestTaskProxyLess({
+              websiteURL: "https://x.test/",
+              captchaId: "id",
+              geetestApiServerSubdomain: "api-na.geetest.com",
+            }),
+          ),
+          TwoCaptcha,
+          "geetestApiServerSubdomain",
+        )
+      }),
   )
 
   it.effect("CapSolver refuses initParameters, which it does not document", () =>

@@ -84,16 +84,37 @@ export const geeTestVersions =
     })
   }
 
-/** Refuses GeeTest v4 (a `captchaId`) under `type` where the provider's v4 layout could not be checked. */
-export const refuseGeeTestV4 =
-  (provider: string, type: string, how: string): Step =>
-  (task) =>
-    task.type === type && task.captchaId !== undefined
-      ? Result.fail({
-          field: "captchaId",
-          message: `GeeTest v4 is not supported by ${provider} yet: ${how} (not mapped, issue 15); use Task.raw with its own fields`,
-        })
-      : Result.succeed(task)
+/**
+ * GeeTest under `type` as 2Captcha lays it out: v3 is `gt` + `challenge` (+ `geetestApiServerSubdomain`, "Only for
+ * GeeTest V3") with `version: 3`; v4 is `version: 4` and `initParameters`, which "must contain captcha_id value"
+ * (no `gt`). Its API v2 geetest page is not in the store: SECONDARY source, the TypeScript client
+ * blackravenx/captcha-libs @9ef529aa packages/twocaptcha/src/lib/Requests/Token/Base/_GeeTestV4TaskBase.ts and
+ * _GeeTestV3TaskBase.ts, whose JSDoc quotes 2captcha.com/api-docs/geetest; the help article
+ * 2captcha.com/h/how-to-bypass-and-solve-geetest-v4-captcha-automatically (primary) confirms v4 takes the site's
+ * static captcha_id and no challenge.
+ */
+export const twoCaptchaGeeTestVersions =
+  (provider: string, type: string): Step =>
+  (task) => {
+    if (task.type !== type) return Result.succeed(task)
+    if (task.captchaId === undefined) {
+      return Result.succeed(task.gt === undefined ? task : { ...task, version: 3 })
+    }
+    if (task.geetestApiServerSubdomain !== undefined) {
+      return Result.fail({
+        field: "geetestApiServerSubdomain",
+        message: `is not sent to ${provider} for GeeTest v4: its geetest page takes it "Only for GeeTest V3" (refused before any request, issue 15)`,
+      })
+    }
+    const { captchaId, initParameters, ...rest } = task
+    const given = typeof initParameters === "object" && initParameters !== null ? initParameters : {}
+    return Result.succeed({
+      ...rest,
+      type: task.type,
+      version: 4,
+      initParameters: { ...given, captcha_id: captchaId },
+    })
+  }
 
 /**
  * Moves CapSolver's Turnstile `metadata: { action, cdata, chlPageData }` to the provider's own top-level fields
