@@ -18,12 +18,16 @@ export {
   CreateTaskOutcomeUnknownError,
   DecodeError,
   type Endpoint,
+  type FeedbackError,
+  type FeedbackRefusal,
+  FeedbackRefusedError,
   InvalidTaskError,
   isAbortedError,
   isApiError,
   isConfigurationError,
   isCreateTaskOutcomeUnknownError,
   isDecodeError,
+  isFeedbackRefusedError,
   isInvalidTaskError,
   isPollBudgetExhaustedError,
   isSolveKitError,
@@ -42,6 +46,7 @@ export {
   taskIdOf,
   type WaitError,
 } from "./domain/Errors.ts"
+export type { ProviderFeedback, ReportRoute } from "./domain/Feedback.ts"
 export type {
   DeveloperIdField,
   ProviderEndpoints,
@@ -121,11 +126,13 @@ export type {
   CallOptions,
   CreatedTask,
   FeedbackOptions,
+  FeedbackTarget,
+  SolveCost,
   Solved,
   SolveOptions,
   WaitOptions,
 } from "./engine/Lifecycle.ts"
-export { errorsTotal, queriesTotal, requestsTotal, solvesTotal } from "./engine/Lifecycle.ts"
+export { costTotal, errorsTotal, queriesTotal, requestsTotal, solvesTotal } from "./engine/Lifecycle.ts"
 export type { Completion, PollContext, PollPolicy, RetryPolicy } from "./engine/Policy.ts"
 export * as Policy from "./engine/Policy.ts"
 // ===== Client: Promise face =====

@@ -357,24 +357,7 @@ describe("providers of the createTask family", () => {
         }),
       )
 
-      it.effect(
-        "refuses feedback with a typed UnsupportedTask error naming the task, before any request",
-        () =>
-          Effect.gen(function* () {
-            const transport = Scripted.make({ feedbackTask: { json: { errorId: 0 } } })
-            const error = failureOf(
-              yield* runWith(transport, provider, (kit) => kit.feedback("12345", { invalid: true })),
-            )
-            assert.isTrue(isApiError(error))
-            if (isApiError(error)) {
-              assert.strictEqual(error.reason, "UnsupportedTask")
-              assert.strictEqual(error.endpoint, "feedbackTask")
-              assert.strictEqual(error.taskId, "12345")
-              assert.include(error.message, provider.name)
-            }
-            assert.lengthOf(transport.calls, 0)
-          }),
-      )
+      // Reports on answers at these providers (their report* endpoints): test/Feedback.test.ts.
 
       it.effect("sends a proxy given as a string in the split fields it reads, with no proxy string", () =>
         Effect.gen(function* () {

@@ -5,6 +5,8 @@
  * - `TransportError`: the request did not produce a usable HTTP answer (network, HTTP status, oversized body).
  * - `DecodeError`: the provider answered something that is not the protocol (an HTML 502 page, bad JSON).
  * - `InvalidTaskError`: the task failed validation before any request was sent.
+ * - `FeedbackRefusedError`: a report on an answer (`feedback`) that the provider does not take, refused before
+ *   any request.
  * - lifecycle errors: `TaskTimeoutError`, `PollBudgetExhaustedError`, `TaskDeadlineError`,
  *   `CreateTaskOutcomeUnknownError`, `AbortedError`.
  * - `ConfigurationError`: the client could not be built (no API key, bad option).
@@ -248,6 +250,66 @@ export class InvalidTaskError extends /*#__PURE__*/ Base("InvalidTaskError")<{
   }
 }
 
+// ===== Feedback =====
+
+/**
+ * Why solvekit refused a report on an answer before sending it (`FeedbackRefusedError`):
+ * - `NoReportEndpoint`: the provider takes no report at all;
+ * - `TaskTypeNeeded`: its report endpoint depends on the captcha family, and the task's type is not known;
+ * - `NoReportForType`: it takes no report on tasks of this type;
+ * - `NoReportForVerdict`: it takes no report of this verdict (a correct answer at CapMonster Cloud) on this type;
+ * - `WindowClosed`: its documented window after the task's completion has passed (Anti-Captcha: 60 s).
+ */
+export type FeedbackRefusal =
+  | "NoReportEndpoint"
+  | "TaskTypeNeeded"
+  | "NoReportForType"
+  | "NoReportForVerdict"
+  | "WindowClosed"
+
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`
+
+/**
+ * A report on an answer (`feedback`) that the provider does not take, refused before any request: the message
+ * names the provider and why, and `families` lists what it does take reports on.
+ */
+export class FeedbackRefusedError extends /*#__PURE__*/ Base("FeedbackRefusedError")<{
+  readonly reason: FeedbackRefusal
+  /** The provider's name. */
+  readonly provider: string
+  readonly taskId: string
+  /** The task's type, when known. */
+  readonly taskType?: string | undefined
+  /** The report asked for: the answer was accepted ("correct") or rejected ("incorrect"). */
+  readonly verdict: "correct" | "incorrect"
+  /** The captcha families the provider takes this verdict on (for `NoReportForType`: any report on). */
+  readonly families: ReadonlyArray<string>
+  /** The provider's report window after completion, in ms (`WindowClosed`). */
+  readonly windowMs?: number | undefined
+  /** How long ago the task was solved, in ms (`WindowClosed`). */
+  readonly elapsedMs?: number | undefined
+}> {
+  override get message(): string {
+    const task = withTask(this.taskId)
+    const type = this.taskType === undefined ? "these" : this.taskType
+    const list = this.families.join(", ")
+    switch (this.reason) {
+      case "NoReportEndpoint":
+        return `${this.provider} takes no report on answers${task}`
+      case "TaskTypeNeeded":
+        return `${this.provider} takes reports per captcha family (${list}), so feedback needs the task's type: pass the Solved value, or { taskId, taskType }${task}`
+      case "NoReportForType":
+        return `${this.provider} takes no report on ${type} tasks, only on ${list === "" ? "no family" : list}${task}`
+      case "NoReportForVerdict":
+        return this.families.length === 0
+          ? `${this.provider} takes no report of a ${this.verdict} answer, on any task${task}`
+          : `${this.provider} takes no report of a ${this.verdict} answer on ${type} tasks, only on ${list}${task}`
+      default:
+        return `${this.provider} takes a report only within ${seconds(this.windowMs ?? 0)} of the task's completion, and the task was solved ${seconds(this.elapsedMs ?? 0)} ago${task}`
+    }
+  }
+}
+
 // ===== Lifecycle =====
 
 /**
@@ -386,9 +448,13 @@ export type SolveKitError =
   | CreateTaskOutcomeUnknownError
   | AbortedError
   | ConfigurationError
+  | FeedbackRefusedError
 
 /** What a single request can fail with (after classification). */
 export type RequestError = ApiError | TransportError | DecodeError
+
+/** What `feedback` can fail with: a refusal before any request, or the report request's own failure. */
+export type FeedbackError = RequestError | FeedbackRefusedError
 
 /** What `createTask` can fail with. */
 export type CreateTaskError = InvalidTaskError | RequestError | CreateTaskOutcomeUnknownError
@@ -418,6 +484,7 @@ const tags = new Set<string>([
   "CreateTaskOutcomeUnknownError",
   "AbortedError",
   "ConfigurationError",
+  "FeedbackRefusedError",
 ])
 
 const branded = (u: unknown): u is { readonly _tag: string } =>
@@ -447,6 +514,7 @@ export const isCreateTaskOutcomeUnknownError = /*#__PURE__*/ guard<CreateTaskOut
 )
 export const isAbortedError = /*#__PURE__*/ guard<AbortedError>("AbortedError")
 export const isConfigurationError = /*#__PURE__*/ guard<ConfigurationError>("ConfigurationError")
+export const isFeedbackRefusedError = /*#__PURE__*/ guard<FeedbackRefusedError>("FeedbackRefusedError")
 
 /** The taskId an error refers to, if any. */
 export const taskIdOf = (u: unknown): string | undefined => {

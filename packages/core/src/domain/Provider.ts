@@ -9,7 +9,8 @@
  * What those three share (protocol reference, section 6):
  * - integer task ids: solvekit keeps them as strings and sends them back as numbers (`taskIdType: "number"`);
  * - no `getToken` one-shot call (the lifecycle refuses `getToken` before any request) and no `feedbackTask`:
- *   their `reportIncorrect*` endpoints exist per captcha family and take no `result.invalid` flag;
+ *   their `report*` endpoints take `{ taskId }` alone, one per verdict and (Anti-Captcha, CapMonster Cloud) per
+ *   captcha family, described by each provider's `feedback` table (`Feedback.ts`);
  * - codes are classified by `errorCode`, never by `errorId` (a numeric error id at 2Captcha and Anti-Captcha);
  * - task types are renamed to the provider's documented names (`taskTypeNames`); a catalogue type a provider
  *   does not document, or whose fields differ there, is refused by its `adaptTask` before any request (an
@@ -21,6 +22,7 @@
  */
 import type * as Result from "effect/Result"
 import type { ApiErrorReason } from "./Errors.ts"
+import type { ProviderFeedback } from "./Feedback.ts"
 
 /** The task object as sent: `{ type, ...fields }`, after validation (what `adaptTask` rewrites). */
 export interface WireTask {
@@ -107,6 +109,12 @@ export interface Provider {
    * the client's retry backoff alone (providers that advise no figure).
    */
   readonly busyBackoffMs?: Readonly<Record<string, number>> | undefined
+  /**
+   * Where the provider takes reports on answers (`feedback`): per captcha family, the endpoint for an incorrect
+   * and for a correct answer, the body form and the window after completion (`Feedback.ts`). Absent: CapSolver's
+   * `feedbackTask` form when `endpoints.feedbackTask` is set, else no report is taken.
+   */
+  readonly feedback?: ProviderFeedback | undefined
 }
 
 /**
@@ -162,11 +170,12 @@ export const make = ({
   /** Default: CapSolver's `appId` string. */
   readonly developerId?: DeveloperIdField | undefined
   readonly busyBackoffMs?: Readonly<Record<string, number>> | undefined
+  readonly feedback?: ProviderFeedback | undefined
 }): Provider => {
   const transient = new Set(transientCodes.map((code) => code.toUpperCase()))
   const table = new Map(Object.entries(errorCodes).map(([code, reason]) => [code.toUpperCase(), reason]))
   return {
-    // The plain fields (name, envPrefix, endpoints, limits, polling, taskIdType, adaptTask) as given.
+    // The plain fields (name, envPrefix, endpoints, limits, polling, taskIdType, adaptTask, feedback) as given.
     ...options,
     developerId: options.developerId ?? APP_ID_FIELD,
     ...(busyBackoffMs === undefined
@@ -230,6 +239,13 @@ export const CapSolver: Provider = /*#__PURE__*/ make({
   // so the client's retry backoff applies as is.
   // Developer id: `appId`, a string at the top level (docs.capsolver.com/guide/api-use-params).
   developerId: APP_ID_FIELD,
+  // Reports: `feedbackTask` takes `{ taskId, result: { invalid, code?, message? } }` for every task type, both
+  // verdicts (protocol reference 1.5, docs.capsolver.com feedbackTask). No window or one-report limit is
+  // documented (undocumented: none enforced).
+  feedback: {
+    body: "result",
+    routes: [{ family: "every task", taskTypes: "any", incorrect: "feedbackTask", correct: "feedbackTask" }],
+  },
   // CAPSOLVER_API_KEY, CAPSOLVER_BASE_URL, ... in the Node and Deno adapters.
   envPrefix: "CAPSOLVER",
 })

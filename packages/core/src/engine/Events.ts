@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { SolveCost } from "../domain/Outcome.ts"
 import type { TaskStatus } from "../wire/Protocol.ts"
 
 interface EventBase {
@@ -32,6 +33,8 @@ export interface Polled extends EventBase {
 
 export interface Solved extends EventBase {
   readonly _tag: "Solved"
+  /** What the solve cost, when the provider said so (2Captcha, Anti-Captcha): the amount and its currency. */
+  readonly cost?: Pick<SolveCost, "amount" | "currency"> | undefined
 }
 
 export interface Failed extends EventBase {

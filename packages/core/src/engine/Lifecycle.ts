@@ -38,6 +38,7 @@ import {
   CreateTaskOutcomeUnknownError,
   DecodeError,
   excerptOf,
+  type FeedbackError,
   InvalidTaskError,
   PollBudgetExhaustedError,
   type RequestError,
@@ -49,7 +50,8 @@ import {
   withTaskId,
   withTaskProgress,
 } from "../domain/Errors.ts"
-import type { CreatedTask, Solved } from "../domain/Outcome.ts"
+import { planReport } from "../domain/Feedback.ts"
+import type { CreatedTask, SolveCost, Solved } from "../domain/Outcome.ts"
 import { APP_ID_FIELD, developerIdEntry, type ProviderEndpoints } from "../domain/Provider.ts"
 import * as Protocol from "../wire/Protocol.ts"
 import { encodeIssue, requestTimedOut, type Transport, type TransportResponse } from "../wire/Transport.ts"
@@ -86,7 +88,7 @@ export const rawCodec = (taskType: string): TaskCodec<Record<string, unknown>> =
 })
 
 /** A solved task. */
-export type { CreatedTask, Solved } from "../domain/Outcome.ts"
+export type { CreatedTask, SolveCost, Solved } from "../domain/Outcome.ts"
 
 /** Per-call options shared by every lifecycle call. */
 export interface CallOptions {
@@ -150,6 +152,17 @@ const countRequest = (endpoint: string): Effect.Effect<void> => {
   }
   return count
 }
+/**
+ * What solves cost, summed as the provider reported it (2Captcha, Anti-Captcha: `Solved.cost`), by currency.
+ * Solves whose provider reports no cost add nothing.
+ */
+export const costTotal = /*#__PURE__*/ Metric.counter("solvekit_cost_total", {
+  description: "what solved tasks cost, as reported by the provider, by currency",
+  incremental: true,
+})
+const costInUsd = /*#__PURE__*/ Metric.withAttributes(costTotal, { currency: "USD" })
+const countCost = (cost: SolveCost | undefined): Effect.Effect<void> =>
+  cost === undefined || cost.amount <= 0 ? Effect.void : Metric.update(costInUsd, cost.amount)
 export const errorsTotal = /*#__PURE__*/ Metric.counter("solvekit_errors_total", {
   description: "failed calls, by error tag and provider code",
   incremental: true,
@@ -157,7 +170,8 @@ export const errorsTotal = /*#__PURE__*/ Metric.counter("solvekit_errors_total",
 
 // ===== Requests =====
 
-type EndpointName = keyof ProviderEndpoints
+/** An endpoint of `ProviderEndpoints` (its path read there), or a path as is (a provider's report endpoints). */
+type EndpointName = keyof ProviderEndpoints | (string & {})
 
 /**
  * Spans without a captured call site: the trace is a `new Error()` per span (CPU and memory on every request),
@@ -177,7 +191,7 @@ const send = (
   timeoutMs: number = env.config.retry.requestTimeoutMs,
   parent?: Tracer.AnySpan,
 ): Effect.Effect<TransportResponse, TransportError> => {
-  const path = env.config.provider.endpoints[endpoint] ?? endpoint
+  const path = env.config.provider.endpoints[endpoint as keyof ProviderEndpoints] ?? endpoint
   // The timeout starts once the permit is held: waiting for a slot is not a request that may have been sent.
   const bound = Math.max(0, timeoutMs)
   const posted = env.transport.post(path, body, { timeoutMs: bound })
@@ -548,7 +562,13 @@ export const createTask = <S>(
     const taskId = state.taskId ?? ""
     if (state._tag === "Ready") {
       const solution = yield* decodeSolutionOf(env, codec, endpoint, taskId, state.solution)
-      const created: CreatedTask<S> = { taskId, taskType: codec.taskType, createdAt: sentAt, solution }
+      const created: CreatedTask<S> = {
+        taskId,
+        taskType: codec.taskType,
+        createdAt: sentAt,
+        solution,
+        ...(state.cost === undefined ? {} : { cost: state.cost }),
+      }
       return created
     }
     const created: CreatedTask<S> = { taskId, taskType: codec.taskType, createdAt: sentAt }
@@ -739,7 +759,8 @@ function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
     ),
   )
   yield* run.observe("ready")
-  return yield* decodeSolutionOf(env, params.codec, "getTaskResult", params.taskId, final.solution)
+  const solution = yield* decodeSolutionOf(env, params.codec, "getTaskResult", params.taskId, final.solution)
+  return { solution, cost: final.cost }
 }
 
 /**
@@ -857,6 +878,7 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
         span.attribute("solvekit.queries", progress.queries)
       })
       if (Exit.isSuccess(exit)) {
+        const { cost } = exit.value
         return Effect.andThen(
           emit({
             _tag: "Solved",
@@ -864,8 +886,9 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
             taskId: exit.value.taskId,
             queries: exit.value.queries,
             elapsedMs: 0,
+            ...(cost === undefined ? {} : { cost: { amount: cost.amount, currency: cost.currency } }),
           }),
-          Effect.andThen(countSolved, annotate),
+          Effect.andThen(countSolved, Effect.andThen(countCost(cost), annotate)),
         )
       }
       const failure = Cause.findError(exit.cause)
@@ -944,15 +967,10 @@ function* createThenPollBody<S>(
   })
   if (created.solution !== undefined) {
     const now = yield* Clock.currentTimeMillis
-    return {
-      taskId: created.taskId,
-      solution: created.solution,
-      queries: 0,
-      elapsedMs: now - startedAt,
-    }
+    return solvedOf(created.taskId, codec.taskType, created.solution, 0, now, startedAt, created.cost)
   }
   // getToken: lenient, a provider that answers it asynchronously is polled like any task.
-  const solution = yield* poll(env, {
+  const { solution, cost } = yield* poll(env, {
     codec,
     taskId: created.taskId,
     createdAt: created.createdAt,
@@ -962,8 +980,27 @@ function* createThenPollBody<S>(
     emit,
   })
   const now = yield* Clock.currentTimeMillis
-  return { taskId: created.taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
+  return solvedOf(created.taskId, codec.taskType, solution, progress.queries, now, startedAt, cost)
 }
+
+/** A call's outcome: its task, solution and queries, when it was solved, and what it cost when known. */
+const solvedOf = <S>(
+  taskId: string,
+  taskType: string,
+  solution: S,
+  queries: number,
+  now: number,
+  startedAt: number,
+  cost: SolveCost | undefined,
+): Solved<S> => ({
+  taskId,
+  taskType,
+  solution,
+  queries,
+  elapsedMs: now - startedAt,
+  solvedAt: now,
+  ...(cost === undefined ? {} : { cost }),
+})
 
 /** createTask → (already answered? done) → poll → decode. */
 export const solve = <S>(env: LifecycleEnv, codec: TaskCodec<S>, options: SolveOptions = {}) =>
@@ -991,7 +1028,7 @@ export const waitForResult = <S>(
         // before this call's deadline. Resume with the error (or `CreatedTask`) to keep the real one.
         const createdAt = options.createdAt ?? startedAt
         progress.createdAt = createdAt
-        const solution = yield* poll(env, {
+        const { solution, cost } = yield* poll(env, {
           codec,
           taskId,
           createdAt,
@@ -1001,7 +1038,7 @@ export const waitForResult = <S>(
           emit,
         })
         const now = yield* Clock.currentTimeMillis
-        return { taskId, solution, queries: progress.queries, elapsedMs: now - startedAt }
+        return solvedOf(taskId, codec.taskType, solution, progress.queries, now, startedAt, cost)
       }),
   )
 
@@ -1031,57 +1068,89 @@ export const getBalance = (env: LifecycleEnv): Effect.Effect<Protocol.Balance, R
   ).pipe(Effect.tapError(recordFailure), Effect.withSpan("solvekit.getBalance", undefined, NO_STACK))
 }
 
+/**
+ * The task a report is about: a taskId, or what `solve` / `waitForResult` returned (`Solved`: its `taskType`
+ * picks the provider's report endpoint, its `solvedAt` checks the report window), or `{ taskId, taskType }`.
+ */
+export type FeedbackTarget =
+  | string
+  | {
+      readonly taskId: string
+      readonly taskType?: string | undefined
+      /** Clock time (epoch ms) at which the task was seen solved (`Solved.solvedAt`). */
+      readonly solvedAt?: number | undefined
+    }
+
 /** Feedback on a solved task's result (was the token accepted?). */
 export interface FeedbackOptions {
   /** True when the target site rejected the token / answer. */
   readonly invalid: boolean
+  /**
+   * The task's type, when the target does not carry it (a bare taskId): Anti-Captcha and CapMonster Cloud take
+   * reports per captcha family. Wins over the target's `taskType`.
+   */
+  readonly taskType?: string | undefined
+  /** CapSolver's `result.code` (your own code); the other providers' report endpoints take none. */
   readonly code?: number | undefined
+  /** CapSolver's `result.message`; the other providers' report endpoints take none. */
   readonly message?: string | undefined
 }
 
-/** feedbackTask, retried on transient failures (it charges nothing). */
+/**
+ * A report on a solved task's answer, at the endpoint the provider's `feedback` table names for its family and
+ * verdict (CapSolver feedbackTask, 2Captcha reportCorrect / reportIncorrect, Anti-Captcha and CapMonster Cloud
+ * report* per family). A report the provider does not take is a `FeedbackRefusedError` before any request.
+ * Retried on transient failures (it charges nothing).
+ */
 export const feedback = (
   env: LifecycleEnv,
-  taskId: string,
+  target: FeedbackTarget,
   options: FeedbackOptions,
-): Effect.Effect<Protocol.FeedbackResult, RequestError> => {
-  const ctx = {
-    endpoint: "feedbackTask",
-    provider: env.config.provider,
-    taskId,
-    secrets: secretsOf(env),
-  } as const
-  if (env.config.provider.endpoints.feedbackTask === undefined) {
-    // Nothing to send it to: the provider has no feedback call of this shape (its reports, if any, differ).
-    return Effect.fail(
-      new ApiError({
-        reason: "UnsupportedTask",
-        errorCode: "",
-        errorDescription: `${env.config.provider.name} has no feedbackTask endpoint`,
-        httpStatus: 0,
-        endpoint: "feedbackTask",
-        taskId,
-      }),
-    ).pipe(Effect.tapError(recordFailure))
+): Effect.Effect<Protocol.FeedbackResult, FeedbackError> => {
+  const subject = subjectOf(target, options.taskType)
+  const { taskId } = subject
+  return Effect.flatMap(
+    Clock.currentTimeMillis,
+    (now): Effect.Effect<Protocol.FeedbackResult, FeedbackError> => {
+      const { provider } = env.config
+      const planned = planReport(provider, subject, options.invalid, now)
+      if (Result.isFailure(planned)) return Effect.fail(planned.failure).pipe(Effect.tapError(recordFailure))
+      const { endpoint, body } = planned.success
+      const ctx = { endpoint, provider, taskId, secrets: secretsOf(env) } as const
+      const wireId = Protocol.wireTaskId(provider, taskId)
+      const fields =
+        body === "result"
+          ? {
+              taskId: wireId,
+              result: {
+                invalid: options.invalid,
+                ...(options.code === undefined ? {} : { code: options.code }),
+                ...(options.message === undefined ? {} : { message: options.message }),
+              },
+            }
+          : { taskId: wireId }
+      return retryIdempotent(
+        env,
+        send(env, endpoint, bodyFor(env, fields), taskId).pipe(
+          Effect.mapError((e) => withTaskId(e, taskId)),
+          Effect.flatMap((response) => fromResult(Protocol.interpretFeedback(ctx, response))),
+        ),
+      ).pipe(Effect.tapError(recordFailure))
+    },
+  ).pipe(Effect.withSpan("solvekit.feedback", { attributes: { "solvekit.task.id": taskId } }, NO_STACK))
+}
+
+/** What a report is about, read defensively: a JavaScript caller may pass anything as the target. */
+const subjectOf = (target: FeedbackTarget, taskType: string | undefined) => {
+  if (typeof target !== "object" || target === null) return { taskId: String(target), taskType }
+  const given = target as {
+    readonly taskId?: unknown
+    readonly taskType?: unknown
+    readonly solvedAt?: unknown
   }
-  const result = {
-    invalid: options.invalid,
-    ...(options.code === undefined ? {} : { code: options.code }),
-    ...(options.message === undefined ? {} : { message: options.message }),
+  return {
+    taskId: String(given.taskId ?? ""),
+    taskType: taskType ?? (typeof given.taskType === "string" ? given.taskType : undefined),
+    solvedAt: typeof given.solvedAt === "number" ? given.solvedAt : undefined,
   }
-  return retryIdempotent(
-    env,
-    send(
-      env,
-      "feedbackTask",
-      bodyFor(env, { taskId: Protocol.wireTaskId(env.config.provider, taskId), result }),
-      taskId,
-    ).pipe(
-      Effect.mapError((e) => withTaskId(e, taskId)),
-      Effect.flatMap((response) => fromResult(Protocol.interpretFeedback(ctx, response))),
-    ),
-  ).pipe(
-    Effect.tapError(recordFailure),
-    Effect.withSpan("solvekit.feedback", { attributes: { "solvekit.task.id": taskId } }, NO_STACK),
-  )
 }

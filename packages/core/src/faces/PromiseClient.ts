@@ -31,6 +31,7 @@ import {
   AbortedError,
   ConfigurationError,
   type CreateTaskError,
+  type FeedbackError,
   isAbortedError,
   type RequestError,
   type SolveError,
@@ -45,6 +46,7 @@ import {
   type CreatedTask,
   CreateProbe,
   type FeedbackOptions,
+  type FeedbackTarget,
   type Solved,
   type SolveOptions,
 } from "../engine/Lifecycle.ts"
@@ -135,13 +137,20 @@ export interface SolveKitClient extends AsyncDisposable {
   ): AsyncIterable<Settled<R>>
   getToken<R extends AnyTaskRequest>(task: R, options?: PromiseSolveOptions): Promise<Solved<SolutionOf<R>>>
   getBalance(options?: SignalOptions): Promise<Balance>
-  feedback(taskId: string, options: FeedbackOptions & SignalOptions): Promise<FeedbackResult>
+  /**
+   * Reports whether the target site accepted a solved task's answer: pass what `solve` returned (its `taskType`
+   * picks the provider's report endpoint, its `solvedAt` checks the report window), `{ taskId, taskType }`, or
+   * a bare taskId (enough at CapSolver and 2Captcha). A report the provider does not take (a correct answer at
+   * CapMonster Cloud, a family with no report endpoint, Anti-Captcha 60 s after completion) rejects with
+   * `FeedbackRefusedError` before any request.
+   */
+  feedback(task: FeedbackTarget, options: FeedbackOptions & SignalOptions): Promise<FeedbackResult>
   /** Subscribes to every lifecycle event of this client; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void
   dispose(): Promise<void>
 }
 
-type AnyError = SolveError | CreateTaskError | WaitError | RequestError | ConfigurationError
+type AnyError = SolveError | CreateTaskError | WaitError | RequestError | FeedbackError | ConfigurationError
 
 /**
  * What a call knows of its task, for `AbortedError`: the taskId once known, and (through the lifecycle's
@@ -523,10 +532,11 @@ export class PromiseClient implements SolveKitClient {
     )
   }
 
-  feedback(taskId: string, options: FeedbackOptions & SignalOptions): Promise<FeedbackResult> {
+  feedback(task: FeedbackTarget, options: FeedbackOptions & SignalOptions): Promise<FeedbackResult> {
     const { signal, ...rest } = options
+    const taskId = typeof task === "object" && task !== null ? task.taskId : task
     return this.#run(
-      SolveKit.use((kit) => kit.feedback(taskId, rest)),
+      SolveKit.use((kit) => kit.feedback(task, rest)),
       signal,
       { taskId },
     )

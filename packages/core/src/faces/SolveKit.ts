@@ -29,6 +29,7 @@ import {
   ApiError,
   type ConfigurationError,
   type CreateTaskError,
+  type FeedbackError,
   type RequestError,
   type SolveError,
   type WaitError,
@@ -49,7 +50,15 @@ import * as KyTransport from "../wire/KyTransport.ts"
 import type { Balance, FeedbackResult } from "../wire/Protocol.ts"
 import { Transport, type TransportShape } from "../wire/Transport.ts"
 
-export type { CreatedTask, FeedbackOptions, Solved, SolveOptions, WaitOptions } from "../engine/Lifecycle.ts"
+export type {
+  CreatedTask,
+  FeedbackOptions,
+  FeedbackTarget,
+  SolveCost,
+  Solved,
+  SolveOptions,
+  WaitOptions,
+} from "../engine/Lifecycle.ts"
 
 /**
  * Anything `waitForResult` can resume from: a taskId, what `createTask` returned (keeps `createdAt`), or an
@@ -137,10 +146,15 @@ export interface SolveKitService {
     options?: Lifecycle.CallOptions,
   ) => Effect.Effect<Lifecycle.Solved<Task.SolutionOf<R>>, SolveError>
   readonly getBalance: () => Effect.Effect<Balance, RequestError>
+  /**
+   * Reports whether the target site accepted a solved task's answer, at the provider's endpoint for its family
+   * (pass the `Solved` value, or `{ taskId, taskType }`; a bare taskId is enough at CapSolver and 2Captcha). A
+   * report the provider does not take fails with `FeedbackRefusedError` before any request.
+   */
   readonly feedback: (
-    taskId: string,
+    task: Lifecycle.FeedbackTarget,
     options: Lifecycle.FeedbackOptions,
-  ) => Effect.Effect<FeedbackResult, RequestError>
+  ) => Effect.Effect<FeedbackResult, FeedbackError>
   /** Every lifecycle event of this client, from the moment the stream is run. */
   readonly events: Stream.Stream<LifecycleEvent>
 }
@@ -279,7 +293,7 @@ const makeService = (config: ClientConfigShape, transport: TransportShape): Effe
       solveAll,
       getToken: (task, options) => Lifecycle.getToken(env, codecOf(task), options),
       getBalance: () => Lifecycle.getBalance(env),
-      feedback: (taskId, options) => Lifecycle.feedback(env, taskId, options),
+      feedback: (task, options) => Lifecycle.feedback(env, task, options),
       events,
     }
   })

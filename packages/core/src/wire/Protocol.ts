@@ -15,11 +15,13 @@ import {
   ApiError,
   type ApiErrorReason,
   DecodeError,
+  detached,
   type Endpoint,
   excerptOf,
   scrubSecrets,
   TransportError,
 } from "../domain/Errors.ts"
+import type { SolveCost } from "../domain/Outcome.ts"
 import type { Provider } from "../domain/Provider.ts"
 
 // What solvekit sends is built by the lifecycle from validated tasks; the task object's shape is the
@@ -44,12 +46,20 @@ const TaskIdField = /*#__PURE__*/ Schema.optionalKey(
 // Status is checked after the error envelope: an error answer may carry any status text.
 const StatusField = /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.String))
 const SolutionField = /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.Unknown))
+// What a solve cost and when it ran (2Captcha, Anti-Captcha): kept as sent and read leniently (`costOf`), so a
+// malformed extra never fails the answer that carries a paid solution.
+const ExtraField = /*#__PURE__*/ Schema.optionalKey(Schema.Unknown)
 
 export const CreateTaskResponse = /*#__PURE__*/ Schema.Struct({
   ...Envelope,
   taskId: TaskIdField,
   status: StatusField,
   solution: SolutionField,
+  cost: ExtraField,
+  ip: ExtraField,
+  createTime: ExtraField,
+  endTime: ExtraField,
+  solveCount: ExtraField,
 })
 export type CreateTaskResponse = typeof CreateTaskResponse.Type
 
@@ -73,6 +83,8 @@ export type GetBalanceResponse = typeof GetBalanceResponse.Type
 export const FeedbackTaskResponse = /*#__PURE__*/ Schema.Struct({
   ...Envelope,
   message: /*#__PURE__*/ Schema.optionalKey(/*#__PURE__*/ Schema.NullOr(Schema.String)),
+  // The report endpoints of 2Captcha, Anti-Captcha and CapMonster Cloud answer `status: "success"`.
+  status: StatusField,
 })
 export type FeedbackTaskResponse = typeof FeedbackTaskResponse.Type
 
@@ -88,6 +100,8 @@ export type TaskState =
       readonly _tag: "Ready"
       readonly solution: Record<string, unknown>
       readonly taskId: string | undefined
+      /** What the solve cost, when the answer says so and it can be read. */
+      readonly cost?: SolveCost | undefined
     }
 
 export interface Balance {
@@ -97,7 +111,10 @@ export interface Balance {
 }
 
 export interface FeedbackResult {
+  /** CapSolver's `message` ("" when the provider sends none). */
   readonly message: string
+  /** The report endpoints' `status` (`"success"` when the report was accepted), when the provider sends one. */
+  readonly status?: string | undefined
 }
 
 export type ProtocolError = ApiError | TransportError | DecodeError
@@ -250,6 +267,68 @@ const normaliseTaskId = (
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
+// ===== What a solve cost =====
+
+/** A finite number from a number or a numeric string (Anti-Captcha's example sends `"0.000700"`); else none. */
+const lenientNumber = (u: unknown): number | undefined => {
+  const n =
+    typeof u === "number" ? u : typeof u === "string" && u.trim() !== "" ? Number(u.trim()) : Number.NaN
+  return Number.isFinite(n) ? n : undefined
+}
+
+/** UNIX seconds as epoch ms, when they name a plausible instant (after 2000, representable as a Date). */
+const unixSecondsAsMs = (u: unknown): number | undefined => {
+  const seconds = lenientNumber(u)
+  return seconds !== undefined && seconds >= 946_684_800 && seconds <= 8_640_000_000_000
+    ? Math.round(seconds * 1000)
+    : undefined
+}
+
+const IPV4 = /^(?:\d{1,3}\.){3}\d{1,3}$/
+const IPV6 = /^[0-9a-f:.]{2,45}$/i
+
+/** An IP address as sent, when it looks like one and carries no secret; a fresh copy, not a view of the body. */
+const ipOf = (u: unknown, secrets: ReadonlyArray<string> | undefined): string | undefined => {
+  if (typeof u !== "string") return undefined
+  const ip = u.trim()
+  const shaped = IPV4.test(ip) || (ip.includes(":") && IPV6.test(ip))
+  return shaped && scrubSecrets(ip, secrets) === ip ? detached(ip) : undefined
+}
+
+/**
+ * What a ready answer says the solve cost (2captcha.com/api-docs/get-task-result: `cost` String, `ip`,
+ * `createTime` and `endTime` Integer timestamps, `solveCount` Integer; anti-captcha.com/apidoc/methods/getTaskResult:
+ * `cost` Double in USD, `ip`, `createTime`/`endTime` UNIX timestamps, `solveCount` Integer, its example sending
+ * cost and solveCount as strings). Lenient: each field a number or a numeric string; a field that cannot be read
+ * is left out, and without a readable `cost` there is nothing (CapSolver and CapMonster Cloud document none).
+ */
+export const costOf = (
+  answer: {
+    readonly cost?: unknown
+    readonly ip?: unknown
+    readonly createTime?: unknown
+    readonly endTime?: unknown
+    readonly solveCount?: unknown
+  },
+  secrets?: ReadonlyArray<string>,
+): SolveCost | undefined => {
+  const amount = lenientNumber(answer.cost)
+  if (amount === undefined || amount < 0) return undefined
+  const createdAt = unixSecondsAsMs(answer.createTime)
+  const completedAt = unixSecondsAsMs(answer.endTime)
+  const count = lenientNumber(answer.solveCount)
+  const solveCount = count !== undefined && Number.isSafeInteger(count) && count >= 0 ? count : undefined
+  const ip = ipOf(answer.ip, secrets)
+  return {
+    amount,
+    currency: "USD",
+    ...(createdAt === undefined ? {} : { createdAt }),
+    ...(completedAt === undefined ? {} : { completedAt }),
+    ...(solveCount === undefined ? {} : { solveCount }),
+    ...(ip === undefined ? {} : { ip }),
+  }
+}
+
 const KNOWN_PENDING = new Set(["", "idle", "processing"])
 
 /**
@@ -267,7 +346,12 @@ export const interpretTaskAnswer = (
       const status = (answer.status ?? "").trim().toLowerCase()
       // A ready answer with a solution wins over a stray error code (errorId must still be clear).
       if (!errorIdIsSet(answer.errorId) && status === "ready" && isRecord(answer.solution)) {
-        return Result.succeed({ _tag: "Ready", solution: answer.solution, taskId })
+        const cost = costOf(answer, ctx.secrets)
+        return Result.succeed(
+          cost === undefined
+            ? { _tag: "Ready", solution: answer.solution, taskId }
+            : { _tag: "Ready", solution: answer.solution, taskId, cost },
+        )
       }
       // An error about a task the answer names (createTask answering "failed") carries that taskId.
       const named = ctx.taskId === undefined && taskId !== undefined ? { ...ctx, taskId } : ctx
@@ -336,7 +420,11 @@ export const interpretFeedback = (
       const error = envelopeError(ctx, response, answer)
       if (error !== undefined) return Result.fail(error)
       if (!isOk(response.status)) return Result.fail(httpStatusError(ctx, response))
-      return Result.succeed({ message: answer.message ?? "" })
+      const status = (answer.status ?? "").trim()
+      const message = answer.message ?? ""
+      return Result.succeed(
+        status === "" ? { message } : { message, status: excerptOf(scrubSecrets(status, ctx.secrets), 64) },
+      )
     },
   )
 

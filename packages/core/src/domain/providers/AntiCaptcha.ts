@@ -118,6 +118,50 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
   // the IP or subnet banned; the client's retry backoff applies as is.
   // Developer id: `softId`, an Integer at the top level of createTask (anti-captcha.com/apidoc/methods/createTask).
   developerId: { field: "softId", kind: "integer" },
+  // Reports, `{ clientKey, taskId }` → `{ errorId: 0, status: "success" }`, "within 60 seconds of task completion",
+  // "only one report per task", else ERROR_NO_SUCH_CAPCHA_ID (anti-captcha.com/apidoc/methods/
+  // reportIncorrectImageCaptcha, reportIncorrectRecaptcha, reportCorrectRecaptcha, reportIncorrectHcaptcha; the
+  // official client anti-captcha/anticaptcha-npm index.js calls the same four). No report method exists for
+  // Turnstile, GeeTest, Amazon or any other family: those reports are refused before any request.
+  feedback: {
+    body: "taskId",
+    windowMs: 60_000,
+    routes: [
+      // "Complaints are accepted for image captchas only" (English ones; refunds after moderation).
+      {
+        family: "image captcha (ImageToTextTask)",
+        taskTypes: ["ImageToTextTask"],
+        incorrect: "reportIncorrectImageCaptcha",
+      },
+      // reportIncorrectRecaptcha: "V2 and V3 Recaptchas only, including Enterprise". reportCorrectRecaptcha is
+      // meant for V3 and V2 Enterprise; "reports for Recaptcha V2 are currently accepted but eventually ignored".
+      // v3 Enterprise is `isEnterprise` on RecaptchaV3TaskProxyless (the catalogue's
+      // ReCaptchaV3EnterpriseTaskProxyLess keeps its name until `mapTask` sends it so: listed by that name);
+      // NoCaptchaTask* are the old v2 names.
+      {
+        family: "reCAPTCHA",
+        taskTypes: [
+          "RecaptchaV2TaskProxyless",
+          "RecaptchaV2Task",
+          "RecaptchaV2EnterpriseTaskProxyless",
+          "RecaptchaV2EnterpriseTask",
+          "RecaptchaV3TaskProxyless",
+          "ReCaptchaV3EnterpriseTaskProxyLess",
+          "NoCaptchaTaskProxyless",
+          "NoCaptchaTask",
+        ],
+        incorrect: "reportIncorrectRecaptcha",
+        correct: "reportCorrectRecaptcha",
+      },
+      // "Complaints are accepted for Hcaptchas only, including Enterprise Hcaptcha" (types from the official
+      // client: HCaptchaTaskProxyless, HCaptchaTask; sent through Task.raw, the catalogue has no hCaptcha).
+      {
+        family: "hCaptcha",
+        taskTypes: ["HCaptchaTaskProxyless", "HCaptchaTask"],
+        incorrect: "reportIncorrectHcaptcha",
+      },
+    ],
+  },
   // Named in the reference: RecaptchaV2TaskProxyless, RecaptchaV2EnterpriseTask, TurnstileTask(Proxyless),
   // GeeTestTask(Proxyless); the other reCAPTCHA v2 spellings follow the same rule for their siblings.
   taskTypeNames: {

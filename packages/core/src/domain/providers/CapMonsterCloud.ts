@@ -107,6 +107,38 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
   // (capmonstercloud-docs api/methods/create-task.mdx); the threshold example (api/threshold.mdx) sends it, and
   // the official client always does (ZennoLab/capmonstercloud-client-js src/ClientOptions.ts, defaultSoftId 54).
   developerId: { field: "softId", kind: "integer" },
+  // Reports of incorrect answers only: `{ clientKey, taskId }` → `{ errorId: 0, status: "success" }`; a report not
+  // accepted has no `status`, its reason in `errorCode` (capmonstercloud-docs api/bad-tokens.mdx). There is no
+  // "correct" report, and no report window is documented (undocumented: none enforced; results are kept ~5 min,
+  // api/api-errors.mdx). Type names as its task pages spell them (captchas/*.mdx).
+  feedback: {
+    body: "taskId",
+    routes: [
+      {
+        family: "image captcha (ImageToTextTask)",
+        taskTypes: ["ImageToTextTask"],
+        incorrect: "reportIncorrectImageCaptcha",
+      },
+      // "For token-captcha reports: recaptcha(2,3, enterprise), geetest, turnstile" (alias path
+      // reportIncorrectRecaptcha works the same).
+      {
+        family: "token captcha (reCAPTCHA v2/v3/Enterprise, GeeTest, Turnstile)",
+        taskTypes: [
+          "RecaptchaV2Task",
+          "RecaptchaV2TaskProxyless",
+          "RecaptchaV2EnterpriseTask",
+          "RecaptchaV2EnterpriseTaskProxyless",
+          "RecaptchaV3TaskProxyless",
+          "RecaptchaV3EnterpriseTask",
+          "RecaptchaV3EnterpriseTaskProxyless",
+          "GeeTestTask",
+          "GeeTestTaskProxyless",
+          "TurnstileTask",
+        ],
+        incorrect: "reportIncorrectTokenCaptcha",
+      },
+    ],
+  },
   taskTypeNames: {
     // CapMonster's RecaptchaV2Task solves through its own proxies unless a proxy is given.
     ReCaptchaV2TaskProxyLess: "RecaptchaV2Task",

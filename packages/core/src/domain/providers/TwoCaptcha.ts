@@ -97,6 +97,18 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
   busyBackoffMs: { ERROR_NO_SLOT_AVAILABLE: 5_000 },
   // Developer id: `softId`, an Integer at the top level of createTask (2captcha.com/api-docs/create-task).
   developerId: { field: "softId", kind: "integer" },
+  // Reports: `reportIncorrect` and `reportCorrect`, `{ clientKey, taskId }` → `{ errorId: 0, status: "success" }`,
+  // for every task type (2captcha.com/api-docs/report-incorrect; reportCorrect per
+  // 2captcha.com/h/how-to-submit-reports; 2captcha.com/api-docs/other-methods lists reportIncorrectImageCaptcha,
+  // reportIncorrectRecaptcha and reportCorrectRecaptcha as mere aliases). The API v2 pages name no window
+  // (undocumented: none enforced); the legacy res.php API's ERROR_REPORT_NOT_RECORDED is described by its
+  // clients as "older than 15 minutes".
+  feedback: {
+    body: "taskId",
+    routes: [
+      { family: "every task", taskTypes: "any", incorrect: "reportIncorrect", correct: "reportCorrect" },
+    ],
+  },
   // Named in the reference: the proxyless reCAPTCHA v2/v3 and Turnstile types; `RecaptchaV2Task` follows the
   // same spelling for the proxied sibling.
   taskTypeNames: {
