@@ -2,8 +2,8 @@
  * Where the app solves. With no API key it starts the emulator in-process (a real HTTP server on a free
  * local port, so the SDK runs exactly as it would against CapSolver) and solves there for free; with a key it
  * talks to the chosen provider (CapSolver by default), or to --base-url. The banner says which, in the
- * output's first line. The emulator speaks CapSolver's protocol only, so another provider without a key is a
- * configuration error rather than a silent switch to the emulator.
+ * output's first line. The emulator speaks each provider's own dialect (`--provider 2captcha` without a key
+ * solves on an emulated 2Captcha: its type names, fields, ids and error codes), never CapSolver's in its place.
  */
 import { serve } from "@solvekit/emulator/node"
 import { CapSolver, createClient, Policy, type SolveKitClient } from "@solvekit/node"
@@ -27,10 +27,6 @@ export const EMBEDDED_TIME_SCALE = 30
 
 /** The demo runs slower, so its live progress can be watched: its 32-second task takes about 3 seconds. */
 export const DEMO_TIME_SCALE = 10
-
-/** CapSolver's polling advice (first query after 1.5 s, then every 3 s), in provider time. */
-const FIRST_POLL_MS = 1_500
-const POLL_INTERVAL_MS = 3_000
 
 export interface Connection extends DiagnosisContext {
   readonly client: SolveKitClient
@@ -63,14 +59,20 @@ const makeClient = (choice: ProviderChoice.ProviderChoice, options: Parameters<t
   })
 
 const embedded = (
-  capsolver: ProviderChoice.ProviderChoice,
+  choice: ProviderChoice.ProviderChoice,
   options: ConnectOptions,
 ): Effect.Effect<Connection, CliFailure, Scope.Scope> =>
   Effect.gen(function* () {
     const timeScale = options.embeddedTimeScale ?? EMBEDDED_TIME_SCALE
     const server = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => serve({ keys: [EMBEDDED_KEY], timeScale, seed: options.seed ?? 1 }),
+        try: () =>
+          serve({
+            provider: choice.emulatorDialect,
+            keys: [EMBEDDED_KEY],
+            timeScale,
+            seed: options.seed ?? 1,
+          }),
         catch: (error) =>
           new CliFailure({
             exitCode: ExitCode.Provider,
@@ -80,22 +82,25 @@ const embedded = (
       }),
       (server) => Effect.promise(() => server.close()),
     )
-    // Poll at CapSolver's advised cadence in provider time, so query counts look like real ones.
-    const policy = Policy.fixed(POLL_INTERVAL_MS / timeScale, FIRST_POLL_MS / timeScale)
+    // Poll at the provider's advised cadence in provider time, so query counts look like real ones.
+    const { firstDelayMs, intervalMs } = choice.provider.polling
+    const policy = Policy.fixed(intervalMs / timeScale, firstDelayMs / timeScale)
     const client = yield* Effect.acquireRelease(
-      makeClient(capsolver, { apiKey: EMBEDDED_KEY, baseUrl: server.url, policy, proxy: false }),
+      makeClient(choice, { apiKey: EMBEDDED_KEY, baseUrl: server.url, policy, proxy: false }),
       close,
     )
+    // CapSolver's banner stays as it always was; another provider's dialect is named.
+    const speaking = choice.provider === CapSolver ? "" : ` speaking ${choice.provider.name}'s API`
     return {
       client,
       baseUrl: server.url,
-      provider: capsolver,
+      provider: choice,
       charged: false,
       embedded: true,
-      keyVariable: capsolver.apiKeyVariable,
-      protocolName: CapSolver.name,
+      keyVariable: choice.apiKeyVariable,
+      protocolName: choice.provider.name,
       endpointLabel: "the embedded emulator",
-      banner: `No ${capsolver.apiKeyVariable} set: solving on the embedded emulator at ${server.url} (${timeScale}x time, no money spent).`,
+      banner: `No ${choice.apiKeyVariable} set: solving on the embedded emulator${speaking} at ${server.url} (${timeScale}x time, no money spent).`,
     }
   })
 
@@ -155,13 +160,6 @@ export const connect = (
           ? undefined
           : { apiKey: keyFromEnv, from: choice.apiKeyVariable }
     if (key === undefined) {
-      if (!choice.hasEmbeddedEmulator) {
-        return yield* new CliFailure({
-          exitCode: ExitCode.Account,
-          what: `no API key for ${choice.provider.name} (--provider ${choice.name})`,
-          todo: `set ${choice.apiKeyVariable} or pass --api-key (the embedded emulator speaks CapSolver's protocol only)`,
-        })
-      }
       if (baseUrlSetting !== undefined) {
         return yield* new CliFailure({
           exitCode: ExitCode.Account,
@@ -187,7 +185,7 @@ export const connect = (
       .map((url) => url.replace(/\/+$/, ""))
       .includes(baseUrl)
     // CapSolver's banner stays as it always was; another provider is named, since its protocol differs.
-    const speaking = choice.hasEmbeddedEmulator ? "" : ` (${choice.provider.name}'s API)`
+    const speaking = choice.provider === CapSolver ? "" : ` (${choice.provider.name}'s API)`
     return {
       client,
       baseUrl,

@@ -4,6 +4,8 @@
  * come from the SDK (`ProviderEnvironment.variablesOf`), never from the name, so the app and the SDK cannot
  * disagree about which variable holds which provider's key.
  */
+
+import type { DialectName } from "@solvekit/emulator"
 import {
   AntiCaptcha,
   CapMonsterCloud,
@@ -32,8 +34,11 @@ export interface ProviderChoice {
   readonly apiKeyVariable: string
   /** Where the endpoint comes from when --base-url is not given, e.g. `ANTICAPTCHA_BASE_URL`. */
   readonly baseUrlVariable: string
-  /** Only CapSolver can fall back to the embedded emulator: the emulator speaks CapSolver's protocol. */
-  readonly hasEmbeddedEmulator: boolean
+  /**
+   * The dialect the embedded emulator speaks for this provider when no key is set: the `--provider` names are
+   * the emulator's own dialect names (`@solvekit/emulator`'s `DialectName`).
+   */
+  readonly emulatorDialect: DialectName
 }
 
 const providers: Record<ProviderName, Provider.Provider> = {
@@ -53,7 +58,7 @@ export const choose = (name: ProviderName): ProviderChoice => {
     provider,
     apiKeyVariable: variables.apiKey,
     baseUrlVariable: variables.baseUrl,
-    hasEmbeddedEmulator: name === "capsolver",
+    emulatorDialect: name,
   }
 }
 

@@ -70,29 +70,41 @@ describe("--provider", () => {
     expect(JSON.parse(result.stdout)).toEqual({ balance: 12.5, packages: [] })
   })
 
-  it("exits 3 naming ANTICAPTCHA_API_KEY when anticaptcha has no key, without falling back to the emulator or CAPSOLVER_API_KEY", async () => {
+  it("answers balance from the embedded Anti-Captcha emulator when anticaptcha has no key, never with CAPSOLVER_API_KEY or CAPSOLVER_BASE_URL", async () => {
     const result = await run(["balance", "--provider", "anticaptcha"], {
       env: { CAPSOLVER_API_KEY: CAPSOLVER_KEY, CAPSOLVER_BASE_URL: url },
     })
-    expect(result.code).toBe(3)
-    expect(result.stdout).toBe("")
-    expect(lines(result.stderr)).toEqual([
-      expect.stringMatching(
-        /^error: no API key for Anti-Captcha .* — set ANTICAPTCHA_API_KEY or pass --api-key/,
-      ),
-    ])
+    expect(result.code).toBe(0)
+    expect(lines(result.stderr)[0]).toMatch(
+      /^No ANTICAPTCHA_API_KEY set: solving on the embedded emulator speaking Anti-Captcha's API at http:\/\/127\.0\.0\.1:\d+ /,
+    )
+    expect(result.stdout).toMatch(/^balance: \$\d/)
     expect(received).toEqual([])
-    expect(result.stderr).not.toContain(CAPSOLVER_KEY)
+    expect(result.stdout + result.stderr).not.toContain(CAPSOLVER_KEY)
   })
 
   it("takes the provider from SOLVEKIT_PROVIDER when --provider is not given", async () => {
     const result = await run(
       ["solve", "--type", "ReCaptchaV2TaskProxyLess", "--website-url", "https://a.b", "--website-key", "k"],
-      { env: { SOLVEKIT_PROVIDER: "2captcha", CAPSOLVER_API_KEY: CAPSOLVER_KEY } },
+      { env: { SOLVEKIT_PROVIDER: "2captcha", CAPSOLVER_API_KEY: CAPSOLVER_KEY, CAPSOLVER_BASE_URL: url } },
     )
-    expect(result.code).toBe(3)
-    expect(lines(result.stderr)).toEqual([expect.stringMatching(/^error: .* set TWOCAPTCHA_API_KEY /)])
+    expect(result.code).toBe(0)
+    expect(lines(result.stderr)[0]).toMatch(/^No TWOCAPTCHA_API_KEY set: .* speaking 2Captcha's API /)
+    expect(received).toEqual([])
   })
+
+  for (const provider of CHOICES) {
+    it(`runs the demo on the embedded emulator in ${provider}'s dialect: five solved, the unsolvable one failed`, async () => {
+      const result = await run(["demo", "--provider", provider, "--time-scale", "40"])
+      expect(result.stderr).toBe("")
+      expect(result.code).toBe(0)
+      expect(lines(result.stdout)[0]).toMatch(/^No [A-Z]+_API_KEY set: solving on the embedded emulator/)
+      expect(result.stdout).toMatch(/^ {2}solved\s+5 of 6$/m)
+      expect(result.stdout).toMatch(/^ {2}failed\s+1 \(Unsolvable 1\)$/m)
+      expect(result.stdout).toContain("Everything behaved as expected")
+      expect(received).toEqual([])
+    })
+  }
 
   it("answers an unknown --provider with exit code 2 and the list of choices", async () => {
     const result = await run(["balance", "--provider", "deathbycaptcha", "--api-key", KEY])
@@ -118,14 +130,12 @@ describe("--provider", () => {
     expect(received).toEqual([])
   })
 
-  it("keeps the demo on the CapSolver emulator: another provider is refused with exit code 3", async () => {
-    const result = await run(["demo", "--provider", "anticaptcha", "--api-key", KEY, "--base-url", url])
+  it("refuses to send the demo's made-up tasks to Anti-Captcha's own API with a real key, with exit code 3", async () => {
+    const result = await run(["demo", "--provider", "anticaptcha", "--api-key", KEY])
     expect(result.code).toBe(3)
-    expect(lines(result.stderr)).toEqual([
-      expect.stringMatching(
-        /^error: the demo runs on the CapSolver emulator only, not with --provider anticaptcha — /,
-      ),
-    ])
-    expect(received).toEqual([])
+    expect(lines(result.stderr).at(-1)).toMatch(
+      /^error: the demo's tasks are made up, and Anti-Captcha would charge for every one it solves — /,
+    )
+    expect(result.stdout + result.stderr).not.toContain(KEY)
   })
 })

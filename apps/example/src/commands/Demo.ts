@@ -29,27 +29,20 @@ export const run = (shared: Root.SharedFlags, options: DemoOptions) =>
   Effect.gen(function* () {
     const output = yield* Output
     const provider = ProviderChoice.choose(shared.provider)
-    if (!provider.hasEmbeddedEmulator) {
-      // The demo's tasks, magic values and expectations are written for the CapSolver emulator; another
-      // provider's dialect (renamed types, its own error codes) would make it fail for reasons of its own.
-      return yield* new CliFailure({
-        exitCode: ExitCode.Account,
-        what: `the demo runs on the CapSolver emulator only, not with --provider ${provider.name}`,
-        todo: `run it with --provider capsolver (or without --provider / ${ProviderChoice.PROVIDER_ENV}); use solve, batch or balance with ${provider.name}`,
-      })
-    }
     const connection = yield* connect(shared, { embeddedTimeScale: options.timeScale })
     if (connection.charged) {
       return yield* new CliFailure({
         exitCode: ExitCode.Account,
-        what: "the demo's tasks are made up, and CapSolver would charge for every one it solves",
+        what: `the demo's tasks are made up, and ${provider.provider.name} would charge for every one it solves`,
         todo: `unset ${provider.apiKeyVariable} to run it on the embedded emulator, or point --base-url at \`solvekit-example emulator\``,
       })
     }
     yield* output.out(connection.banner)
     const tasks = demoTasks()
+    // Only CapSolver answers a recognition task in createTask's answer; the others are polled like the rest.
+    const answered = provider.name === "capsolver" ? "answered at once" : "polled like the rest"
     yield* output.out(
-      `Solving ${tasks.length} tasks concurrently: 1 recognition task (answered at once), ${tasks.length - 2} token tasks, 1 the emulator makes unsolvable.`,
+      `Solving ${tasks.length} tasks concurrently: 1 recognition task (${answered}), ${tasks.length - 2} token tasks, 1 the emulator makes unsolvable.`,
     )
     const board = new Board(
       tasks.map((task) => ({ label: task.label, type: task.task.type })),

@@ -43,6 +43,8 @@ export const demoTasks = (): ReadonlyArray<DemoTask> => [
       websiteURL: `${site}/checkout`,
       websiteKey: "6LdemoV3-emulator-solve-ms-8000",
       pageAction: "checkout",
+      // 2Captcha and Anti-Captcha require a minScore of 0.3, 0.7 or 0.9; the others accept it too.
+      minScore: 0.7,
     }),
   },
   {

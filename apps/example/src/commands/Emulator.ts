@@ -1,6 +1,7 @@
 /**
- * `emulator`: serves the CapSolver emulator over HTTP until Ctrl-C, for pointing any client (this app with
- * --base-url, curl, another SDK) at a local, free, reproducible CapSolver.
+ * `emulator`: serves the emulator over HTTP until Ctrl-C, in the dialect of the shared `--provider` (CapSolver by
+ * default), for pointing any client (this app with --base-url, curl, another SDK) at a local, free,
+ * reproducible provider.
  */
 import { serve } from "@solvekit/emulator/node"
 import { Command, Flag } from "effect/cli"
@@ -8,6 +9,8 @@ import * as Effect from "effect/Effect"
 import { CliFailure } from "../CliFailure.ts"
 import { ExitCode } from "../ExitCode.ts"
 import { Output } from "../Output.ts"
+import * as ProviderChoice from "../ProviderChoice.ts"
+import * as Root from "./Root.ts"
 
 export const DEFAULT_EMULATOR_KEY = "test-key"
 
@@ -52,8 +55,10 @@ const start = (options: Parameters<typeof serve>[0]) =>
 export const command = Command.make("emulator", flags, (flags) =>
   Effect.gen(function* () {
     const output = yield* Output
+    const choice = ProviderChoice.choose((yield* Root.command).provider)
     const server = yield* Effect.acquireRelease(
       start({
+        provider: choice.emulatorDialect,
         port: flags.port,
         host: flags.host,
         seed: flags.seed,
@@ -63,9 +68,12 @@ export const command = Command.make("emulator", flags, (flags) =>
       }),
       (server) => Effect.promise(() => server.close()),
     )
-    yield* output.out(`CapSolver emulator listening on ${server.url}`)
+    yield* output.out(`${choice.provider.name} emulator listening on ${server.url}`)
     yield* output.out(`  key: ${flags.key} · seed ${flags.seed} · time scale ${flags.timeScale}x`)
-    yield* output.out(`  try: solvekit-example --base-url ${server.url} --api-key ${flags.key}`)
+    const providerFlag = choice.name === ProviderChoice.DEFAULT ? "" : ` --provider ${choice.name}`
+    yield* output.out(
+      `  try: solvekit-example${providerFlag} --base-url ${server.url} --api-key ${flags.key}`,
+    )
     yield* output.out("  Ctrl-C stops it")
     return yield* Effect.never.pipe(
       Effect.onInterrupt(() =>

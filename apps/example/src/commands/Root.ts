@@ -18,7 +18,7 @@ export const NAME = "solvekit-example"
 export const sharedFlags = {
   provider: Flag.Literals("provider", ProviderChoice.names).pipe(
     Flag.withDescription(
-      `the provider to talk to (default: $${ProviderChoice.PROVIDER_ENV}, else ${ProviderChoice.DEFAULT}); its key and endpoint come from its own variables, e.g. $ANTICAPTCHA_API_KEY. Only capsolver has the embedded emulator`,
+      `the provider to talk to (default: $${ProviderChoice.PROVIDER_ENV}, else ${ProviderChoice.DEFAULT}); its key and endpoint come from its own variables, e.g. $ANTICAPTCHA_API_KEY. Without a key, the embedded emulator speaks its dialect`,
     ),
     // Read as a plain string and checked here, so a bad variable gets a readable message (a Literals config
     // would surface Schema's own error text).
@@ -31,7 +31,7 @@ export const sharedFlags = {
   ),
   apiKey: Flag.Redacted("api-key").pipe(
     Flag.withDescription(
-      "the provider's API key (default: its variable, e.g. $CAPSOLVER_API_KEY or $ANTICAPTCHA_API_KEY). Without a key, capsolver uses the embedded emulator. Never printed.",
+      "the provider's API key (default: its variable, e.g. $CAPSOLVER_API_KEY or $ANTICAPTCHA_API_KEY). Without a key, the embedded emulator is used. Never printed.",
     ),
     Flag.optional,
   ),
@@ -47,10 +47,11 @@ export const command = Command.make(NAME).pipe(
   Command.withSharedFlags(sharedFlags),
   Command.withDescription(
     [
-      "Solves captcha tasks with solvekit. With no API key it runs an embedded CapSolver emulator",
-      "  in-process (no money spent); with CAPSOLVER_API_KEY or --api-key it talks to CapSolver, or to",
-      "  --base-url. --provider 2captcha|anticaptcha|capmonster talks to another provider, with that",
-      "  provider's key (e.g. ANTICAPTCHA_API_KEY). Without a subcommand it runs the demo.",
+      "Solves captcha tasks with solvekit. With no API key it runs an embedded emulator in-process",
+      "  (no money spent); with CAPSOLVER_API_KEY or --api-key it talks to CapSolver, or to --base-url.",
+      "  --provider 2captcha|anticaptcha|capmonster talks to another provider, with that provider's key",
+      "  (e.g. ANTICAPTCHA_API_KEY), or without one to the emulator speaking its dialect. Without a",
+      "  subcommand it runs the demo.",
       "",
       `  ${exitCodeHelp}`,
     ].join("\n"),
