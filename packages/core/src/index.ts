@@ -46,6 +46,8 @@ export {
   taskIdOf,
   type WaitError,
 } from "./domain/Errors.ts"
+// Extra provider fields on a catalogue task: `Task.extend(definition, { field: "string" })`.
+export type { ExtraFieldSpec, ExtraFieldSpecs, ExtraFieldTypeName, ExtraInput } from "./domain/ExtraFields.ts"
 export type { ProviderFeedback, ReportRoute } from "./domain/Feedback.ts"
 export type {
   DeveloperIdField,
@@ -70,6 +72,8 @@ export { TwoCaptcha } from "./domain/providers/TwoCaptcha.ts"
 export type {
   AnyTaskDefinition,
   AnyTaskRequest,
+  ExtendedDefinition,
+  InputOf,
   SolutionOf,
   TaskDefinition,
   TaskKind,

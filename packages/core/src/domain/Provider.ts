@@ -23,6 +23,8 @@
 import type * as Result from "effect/Result"
 import type { ApiErrorReason } from "./Errors.ts"
 import type { ProviderFeedback } from "./Feedback.ts"
+import { composeTaskForm } from "./ProviderTaskForm.ts"
+import { capSolverFields } from "./providers/CapSolverForm.ts"
 
 /** The task object as sent: `{ type, ...fields }`, after validation (what `adaptTask` rewrites). */
 export interface WireTask {
@@ -93,10 +95,21 @@ export interface Provider {
   readonly taskTypeName: (canonicalType: string) => string
   /**
    * The provider's own wire form of a validated task (already renamed by `taskTypeName`), or the field it
-   * cannot send: for example the split proxy fields in place of a `proxy` string (`splitProxy`). Absent when
-   * the catalogue's form is the provider's (CapSolver). Runs before any request.
+   * cannot send: for example the split proxy fields in place of a `proxy` string (`splitProxy`), a catalogue
+   * field renamed, or a field the provider does not document refused. Extra fields (`Task.extend`) join after
+   * the mapping, as given. Absent when the catalogue's form is the provider's. Runs before any request. `make`
+   * builds it from `unsupportedTypes`, `mapTask`, `adaptTask` and `checkSent` (`ProviderTaskForm.ts`).
    */
   readonly adaptTask?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
+  /**
+   * The catalogue's solution shape from the provider's answer, where the provider documents another shape for a
+   * type it is sent (Anti-Captcha's Amazon `token`, CapMonster Cloud's Amazon `cookies` or DataDome `domains`):
+   * the catalogue's fields added, every field of the answer kept. Called with the catalogue type (CapSolver's
+   * name) before the solution is decoded. Absent: the answer is the catalogue's shape.
+   */
+  readonly adaptSolution?:
+    | ((canonicalType: string, solution: Readonly<Record<string, unknown>>) => Record<string, unknown>)
+    | undefined
   /**
    * The body field that carries the client's developer id (`appId` option). Absent: CapSolver's `appId` string,
    * sent with every request as before. A `softId` (integer) is sent with createTask only, where the providers
@@ -153,6 +166,10 @@ export const make = ({
   transientCodes,
   taskTypeNames,
   busyBackoffMs,
+  unsupportedTypes,
+  mapTask,
+  adaptTask,
+  checkSent,
   ...options
 }: {
   readonly name: string
@@ -166,7 +183,15 @@ export const make = ({
   readonly errorCodes: Readonly<Record<string, ApiErrorReason>>
   readonly transientCodes: ReadonlyArray<string>
   readonly taskTypeNames?: Readonly<Record<string, string>>
+  /** Catalogue types refused before any request, with the reason (after renaming: CapSolver's names). */
+  readonly unsupportedTypes?: Readonly<Record<string, string>> | undefined
+  /** The catalogue's fields as the provider's; skipped for `Task.raw` tasks and extra fields. */
+  readonly mapTask?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
+  /** The provider's wire form of every task (its proxy fields), raw ones included. */
   readonly adaptTask?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
+  /** What the provider requires of the task as sent, extra fields included (not `Task.raw` tasks). */
+  readonly checkSent?: ((task: WireTask) => Result.Result<WireTask, TaskIssue>) | undefined
+  readonly adaptSolution?: Provider["adaptSolution"]
   /** Default: CapSolver's `appId` string. */
   readonly developerId?: DeveloperIdField | undefined
   readonly busyBackoffMs?: Readonly<Record<string, number>> | undefined
@@ -174,6 +199,7 @@ export const make = ({
 }): Provider => {
   const transient = new Set(transientCodes.map((code) => code.toUpperCase()))
   const table = new Map(Object.entries(errorCodes).map(([code, reason]) => [code.toUpperCase(), reason]))
+  const taskForm = composeTaskForm(options.name, { unsupportedTypes, mapTask, adaptTask, checkSent })
   return {
     // The plain fields (name, envPrefix, endpoints, limits, polling, taskIdType, adaptTask, feedback) as given.
     ...options,
@@ -190,6 +216,7 @@ export const make = ({
     classify: (errorCode) => table.get(errorCode.trim().toUpperCase()) ?? "Unknown",
     isTransient: (errorCode) => transient.has(errorCode.trim().toUpperCase()),
     taskTypeName: (canonicalType) => taskTypeNames?.[canonicalType] ?? canonicalType,
+    ...(taskForm === undefined ? {} : { adaptTask: taskForm }),
   }
 }
 
@@ -239,6 +266,9 @@ export const CapSolver: Provider = /*#__PURE__*/ make({
   // so the client's retry backoff applies as is.
   // Developer id: `appId`, a string at the top level (docs.capsolver.com/guide/api-use-params).
   developerId: APP_ID_FIELD,
+  // The catalogue is CapSolver's spelling; the fields it types for other providers are refused here before any
+  // request (providers/CapSolverForm.ts, issue 15). Its `proxy` string is sent as given.
+  mapTask: capSolverFields,
   // Reports: `feedbackTask` takes `{ taskId, result: { invalid, code?, message? } }` for every task type, both
   // verdicts (protocol reference 1.5, docs.capsolver.com feedbackTask). No window or one-report limit is
   // documented (undocumented: none enforced).

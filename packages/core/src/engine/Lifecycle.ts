@@ -446,7 +446,10 @@ const decodeSolutionOf = <S>(
   taskId: string,
   raw: Record<string, unknown>,
 ): Effect.Effect<S, DecodeError> => {
-  const decoded = codec.decodeSolution(raw)
+  // The provider's documented answer in the catalogue's shape (Anti-Captcha's Amazon `token` as `cookie`, ...),
+  // its own fields kept: `Provider.adaptSolution`, issue 15.
+  const adapt = env.config.provider.adaptSolution
+  const decoded = codec.decodeSolution(adapt === undefined ? raw : adapt(codec.taskType, raw))
   if (Result.isSuccess(decoded)) return Effect.succeed(decoded.success)
   const field =
     decoded.failure.field === undefined || decoded.failure.field === "" ? "" : ` at ${decoded.failure.field}`

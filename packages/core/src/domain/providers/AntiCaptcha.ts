@@ -9,15 +9,15 @@
 import { make, type Provider } from "../Provider.ts"
 import {
   capSolverOnlyTypes,
-  fieldsDiffer,
+  geeTestVersions,
   ipProxy,
   notFound,
   ownProxiesOnly,
-  refuseGeeTestV4,
-  refuseTypes,
   steps,
   turnstileOptions,
 } from "./Adapt.ts"
+import { amazonCookieFromToken, antiCaptchaAmazon } from "./AmazonForm.ts"
+import { cookiesAsString, forType, refuseFields, requireOneOf, setFields } from "./FieldRules.ts"
 
 /**
  * Catalogue types Anti-Captcha is not sent (issue 15), refused before any request with the reason (the
@@ -29,13 +29,6 @@ const unsupported: Readonly<Record<string, string>> = {
   // task-types/RecaptchaV3TaskProxyless: v3 exists only without your proxy.
   ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
   ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3TaskProxyless with isEnterprise"),
-  // task-types/RecaptchaV3Enterprise: Enterprise v3 is an `isEnterprise: true` flag on the v3 task, not a type.
-  ReCaptchaV3EnterpriseTaskProxyLess: fieldsDiffer(
-    "reCAPTCHA v3 Enterprise (isEnterprise on RecaptchaV3TaskProxyless)",
-  ),
-  // task-types/AmazonTask, /AmazonTaskProxyless: websiteKey, iv, context, captchaScript, challengeScript.
-  AntiAwsWafTask: fieldsDiffer("AmazonTask (websiteKey, iv, context, captchaScript)"),
-  AntiAwsWafTaskProxyLess: fieldsDiffer("AmazonTaskProxyless (websiteKey, iv, context, captchaScript)"),
   // No MTCaptcha or DataDome task page exists in its task-type list.
   MtCaptchaTask: notFound("MTCaptcha"),
   MtCaptchaTaskProxyLess: notFound("MTCaptcha"),
@@ -58,19 +51,114 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
   // cadence, which keeps well inside the 60 s a finished result is kept.
   polling: { firstDelayMs: 5_000, intervalMs: 5_000 },
   taskIdType: "number",
-  // Unsupported catalogue types and GeeTest v4 are refused before any request (issue 15); split proxy fields
-  // only (no `proxy` string: reference 6.1).
-  adaptTask: steps(
-    refuseTypes("Anti-Captcha", unsupported),
-    // task-types/GeeTestTaskProxyless: v4 is `gt` = captcha_id, `version: 4` and `initParameters`.
-    refuseGeeTestV4(
-      "Anti-Captcha",
-      "GeeTestTaskProxyless",
-      "it documents v4 as gt, version 4 and initParameters",
+  // Unsupported catalogue types are refused before any request, then the catalogue's fields become
+  // Anti-Captcha's, each field its task-type page does not list refused (issue 15). Pages:
+  // anti-captcha.com/apidoc/task-types/<type>; the official client anti-captcha/anticaptcha-npm index.js sends
+  // the same fields.
+  unsupportedTypes: unsupported,
+  mapTask: steps(
+    // RecaptchaV2TaskProxyless: websiteURL, websiteKey, recaptchaDataSValue, isInvisible (the official client
+    // sends no userAgent or cookies there).
+    forType(
+      "RecaptchaV2TaskProxyless",
+      refuseFields("Anti-Captcha", "RecaptchaV2TaskProxyless", [
+        "pageAction",
+        "isSession",
+        "apiDomain",
+        "userAgent",
+        "cookies",
+      ]),
     ),
-    // Turnstile's options as `action` and `cData` (task-types/TurnstileTaskProxyless, /TurnstileTask; the
-    // official client anti-captcha/anticaptcha-npm index.js sends the same names).
-    turnstileOptions("TurnstileTaskProxyless", { action: "action", cdata: "cData" }),
+    // RecaptchaV2Task: the same plus the proxy, userAgent and cookies, a string (anticaptcha-npm
+    // `solveRecaptchaV2ProxyOn`).
+    forType(
+      "RecaptchaV2Task",
+      refuseFields("Anti-Captcha", "RecaptchaV2Task", ["pageAction", "isSession", "apiDomain"]),
+      cookiesAsString,
+    ),
+    // RecaptchaV2Enterprise(Task|TaskProxyless): enterprisePayload (an object) and apiDomain ("www.google.com" or
+    // "www.recaptcha.net"); with a proxy also userAgent and cookies (anticaptcha-npm
+    // `solveRecaptchaV2EnterpriseProxyOn`). No isInvisible, pageAction or isSession.
+    forType(
+      "RecaptchaV2EnterpriseTaskProxyless",
+      refuseFields("Anti-Captcha", "RecaptchaV2EnterpriseTaskProxyless", [
+        "pageAction",
+        "isInvisible",
+        "isSession",
+        "userAgent",
+        "cookies",
+      ]),
+    ),
+    forType(
+      "RecaptchaV2EnterpriseTask",
+      refuseFields("Anti-Captcha", "RecaptchaV2EnterpriseTask", ["pageAction", "isInvisible", "isSession"]),
+      cookiesAsString,
+    ),
+    // task-types/RecaptchaV3Enterprise: "add a flag "isEnterprise": true to your non-Enterprise V3 payload"; no
+    // enterprisePayload is documented for v3.
+    forType(
+      "ReCaptchaV3EnterpriseTaskProxyLess",
+      refuseFields("Anti-Captcha", "RecaptchaV3TaskProxyless", {
+        enterprisePayload: "its v3 Enterprise page documents isEnterprise alone, with no enterprisePayload",
+      }),
+      setFields({ type: "RecaptchaV3TaskProxyless", isEnterprise: true }),
+    ),
+    // task-types/RecaptchaV3TaskProxyless: "minScore Double Yes ... one of the following values: 0.3 0.7 0.9"
+    // (its three worker queues), pageAction; nothing else (no apiDomain for v3).
+    forType(
+      "RecaptchaV3TaskProxyless",
+      requireOneOf(
+        "Anti-Captcha",
+        "minScore",
+        [0.3, 0.7, 0.9],
+        "its three worker queues, task-types/RecaptchaV3TaskProxyless",
+      ),
+      refuseFields("Anti-Captcha", "RecaptchaV3TaskProxyless", [
+        "isSession",
+        "apiDomain",
+        "userAgent",
+        "cookies",
+        "anchor",
+        "reload",
+      ]),
+    ),
+    // Turnstile's options as `action`, `cData` and `chlPageData` (task-types/TurnstileTaskProxyless,
+    // /TurnstileTask; anticaptcha-npm `solveTurnstileProxyless` sends the same names). "Providing your own custom
+    // User-Agent is not necessary and won't work at all": userAgent is refused.
+    forType(
+      "TurnstileTaskProxyless",
+      refuseFields("Anti-Captcha", "TurnstileTaskProxyless", {
+        userAgent: 'its Turnstile page says a custom User-Agent "won\'t work at all"',
+      }),
+    ),
+    turnstileOptions("TurnstileTaskProxyless", {
+      action: "action",
+      cdata: "cData",
+      chlPageData: "chlPageData",
+    }),
+    // GeeTest v3 (`version: 3`) and v4 (`gt` = captchaId, `version: 4`, `initParameters`).
+    geeTestVersions("GeeTestTaskProxyless"),
+    // Amazon WAF (AmazonForm.ts).
+    antiCaptchaAmazon,
+    // task-types/ImageToTextTask: body, phrase, case, numeric (0/1/2), math, minLength, maxLength, comment,
+    // websiteURL; CapSolver's and CapMonster Cloud's own options are refused.
+    forType(
+      "ImageToTextTask",
+      refuseFields("Anti-Captcha", "ImageToTextTask", {
+        module: "a CapSolver recognition module, which Anti-Captcha does not take",
+        images: "CapSolver's number module only",
+        score: "a CapSolver option (SDK-only there), which Anti-Captcha does not document",
+        recognizingThreshold: "a CapMonster Cloud option",
+        capMonsterModule: "a CapMonster Cloud option",
+      }),
+    ),
+  ),
+  // Its Amazon answer is a `token` (AmazonForm.ts): read back as the catalogue's `cookie`, every field kept.
+  adaptSolution: (canonicalType, solution) =>
+    canonicalType === "AntiAwsWafTask" || canonicalType === "AntiAwsWafTaskProxyLess"
+      ? amazonCookieFromToken(solution)
+      : { ...solution },
+  adaptTask: steps(
     // Split proxy fields; `proxyType` is http, socks4 or socks5 ("http" covers https proxies: sent as http), and
     // `proxyAddress` is "Proxy IP address ipv4/ipv6. No host names or IP addresses from local networks"
     // (task-types/TurnstileTask, /GeeTestTask): a host name is refused before any request.
@@ -109,7 +197,16 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
     // Later codes, ids not verified by the reference:
     ERROR_PROXY_NOT_AUTHORISED: "InvalidTask",
     ERROR_FUNCAPTCHA_NOT_ALLOWED: "UnsupportedTask", // the account has not enabled this task type
-    ERROR_INVISIBLE_RECAPTCHA: "InvalidTask", // an invisible reCAPTCHA sent without `isInvisible`
+    // 51, "Recaptcha was attempted to be solved as usual one, instead of invisible mode. Basically you don't need
+    // to do anything when this error occurs, just continue sending tasks with this domain. Our system will
+    // self-learn to solve recaptchas from this sitekey in invisible mode." Nothing is wrong with the task, and a
+    // new task with the same fields may succeed: Unsolvable ("try a new task"), not InvalidTask. Source:
+    // anti-captcha.com/apidoc/errors; the stored copies of that page stop near id 22, so the wording is the one
+    // third-party clients' error tables quote from it (unconfirmed against the page itself).
+    ERROR_INVISIBLE_RECAPTCHA: "Unsolvable",
+    // 53, the converse: "Attempted solution of usual Recaptcha V2 as Recaptcha V2 invisible. Remove flag
+    // 'isInvisible' from the API payload" (same sources): the task must change.
+    ERROR_VISIBLE_RECAPTCHA: "InvalidTask",
     ERROR_FAILED_LOADING_WIDGET: "Unsolvable", // the worker could not load the widget: a new task may work
   },
   transientCodes: ["ERROR_NO_SLOT_AVAILABLE"],
@@ -169,11 +266,15 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
     ReCaptchaV2Task: "RecaptchaV2Task",
     ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
     ReCaptchaV2EnterpriseTaskProxyLess: "RecaptchaV2EnterpriseTaskProxyless",
-    // task-types/RecaptchaV3TaskProxyless (minScore there is one of 0.3, 0.7, 0.9).
+    // task-types/RecaptchaV3TaskProxyless (minScore there is one of 0.3, 0.7, 0.9). Enterprise v3 keeps the
+    // catalogue's name here (renaming would solve a plain v3): `mapTask` sends it with `isEnterprise: true`.
     ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
     AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
-    // GeeTest v3 fields match (task-types/GeeTestTaskProxyless); v4 is refused by adaptTask (fields differ).
+    // task-types/GeeTestTaskProxyless: v3 and v4 (version 3 or 4, set by mapTask).
     GeeTestTaskProxyLess: "GeeTestTaskProxyless",
+    // task-types/AmazonTask, /AmazonTaskProxyless (fields in AmazonForm.ts).
+    AntiAwsWafTask: "AmazonTask",
+    AntiAwsWafTaskProxyLess: "AmazonTaskProxyless",
   },
   // ANTICAPTCHA_API_KEY, ANTICAPTCHA_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).
   envPrefix: "ANTICAPTCHA",

@@ -10,13 +10,51 @@ import { make, type Provider } from "../Provider.ts"
 import {
   capSolverOnlyTypes,
   fieldsDiffer,
+  geeTestVersions,
   ipProxy,
   ownProxiesOnly,
-  refuseGeeTestV4,
-  refuseTypes,
   steps,
   turnstileOptions,
 } from "./Adapt.ts"
+import { amazonCookieFromCookies, capMonsterAmazon } from "./AmazonForm.ts"
+import { capMonsterDataDome, capMonsterDataDomeCookie, dataDomeCookieFromDomains } from "./DataDomeForm.ts"
+import { cookiesAsString, forType, refuseFields, requireFields, setFields, valueAt } from "./FieldRules.ts"
+
+/** The CapSolver and Anti-Captcha image options CapMonster Cloud's ImageToTextTask does not take. */
+const notCapMonsterImageOptions: Readonly<Record<string, string>> = {
+  module: "a CapSolver recognition module (CapMonster Cloud's own modules are capMonsterModule)",
+  images: "CapSolver's number module only",
+  score: "a CapSolver option (SDK-only there); CapMonster Cloud's threshold is recognizingThreshold (0-100)",
+  phrase: "an Anti-Captcha option",
+  minLength: "an Anti-Captcha option",
+  maxLength: "an Anti-Captcha option",
+  comment: "an Anti-Captcha option",
+  websiteURL: "its ImageToTextTask page lists no websiteURL",
+}
+
+/**
+ * Turnstile (captchas/turnstile-task.mdx): websiteURL, websiteKey, pageAction, data, proxy. On a Cloudflare
+ * challenge page (turnstile-challenge-task.mdx) the same type takes `cloudflareTaskType: "token"` with
+ * `pageAction`, `data`, `pageData` (the page's chlPageData) and `userAgent`, all four required. So
+ * `metadata.chlPageData` selects that variant, and `userAgent` without it is refused.
+ */
+const capMonsterTurnstile = forType("TurnstileTask", (task) =>
+  valueAt(task, "metadata.chlPageData") === undefined
+    ? refuseFields("CapMonster Cloud", "TurnstileTask", {
+        userAgent:
+          "its TurnstileTask takes a userAgent only on a Cloudflare challenge page (with metadata.chlPageData)",
+      })(task)
+    : steps(
+        requireFields("CapMonster Cloud", {
+          "metadata.action":
+            "its Cloudflare challenge variant requires pageAction (turnstile-challenge-task.mdx)",
+          "metadata.cdata":
+            "its Cloudflare challenge variant requires data, the cData (turnstile-challenge-task.mdx)",
+          userAgent: "its Cloudflare challenge variant requires the userAgent (turnstile-challenge-task.mdx)",
+        }),
+        setFields({ cloudflareTaskType: "token" }),
+      )(task),
+)
 
 /**
  * Catalogue types CapMonster Cloud is not sent (issue 15), refused before any request with the reason.
@@ -28,13 +66,6 @@ const unsupported: Readonly<Record<string, string>> = {
   // captchas/recaptcha-v3-task.mdx, recaptcha-v3-enterprise-task.mdx: its own proxies, no proxy fields.
   ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
   ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3EnterpriseTask"),
-  // captchas/amazon-task.mdx: websiteKey, captchaScript / challengeScript, context, iv, cookieSolution.
-  AntiAwsWafTask: fieldsDiffer("AmazonTask (websiteKey, captchaScript, context, iv)"),
-  AntiAwsWafTaskProxyLess: fieldsDiffer("AmazonTask (websiteKey, captchaScript, context, iv)"),
-  // captchas/datadome.mdx: CustomTask, class "DataDome", metadata.captchaUrl and metadata.datadomeCookie.
-  DatadomeSliderTask: fieldsDiffer(
-    "DataDome task (CustomTask with class DataDome and metadata.datadomeCookie)",
-  ),
   // captchas/turnstile-challenge-task.mdx: TurnstileTask with cloudflareTaskType, pageAction, data, pageData.
   AntiCloudflareTask: fieldsDiffer("Cloudflare challenge (TurnstileTask with cloudflareTaskType)"),
 }
@@ -56,15 +87,84 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
   // documented, so the first query also waits one interval.
   polling: { firstDelayMs: 3_000, intervalMs: 3_000 },
   taskIdType: "number",
-  // Unsupported catalogue types and GeeTest v4 are refused before any request (issue 15); split proxy fields
-  // only (no `proxy` string: reference 6.1).
+  // Unsupported catalogue types are refused before any request, then the catalogue's fields become CapMonster
+  // Cloud's, each field its task page does not list refused (issue 15). Pages: ZennoLab/capmonstercloud-docs
+  // @d76d99fb i18n/en/docusaurus-plugin-content-docs/current/captchas/<page>.mdx.
+  unsupportedTypes: unsupported,
+  mapTask: steps(
+    // ReCaptchaV2: no-captcha-task.mdx lists recaptchaDataSValue, userAgent, cookies ("cookiename1=cookievalue1;
+    // cookiename2=cookievalue2"), isInvisible and the proxy; recaptcha-v2-enterprise-task.mdx lists pageAction,
+    // enterprisePayload, apiDomain, userAgent, cookies and the proxy.
+    forType(
+      "RecaptchaV2Task",
+      refuseFields("CapMonster Cloud", "RecaptchaV2Task", ["pageAction", "isSession", "apiDomain"]),
+      cookiesAsString,
+    ),
+    forType(
+      "RecaptchaV2EnterpriseTask",
+      refuseFields("CapMonster Cloud", "RecaptchaV2EnterpriseTask", ["isInvisible", "isSession"]),
+      cookiesAsString,
+    ),
+    // recaptcha-v3-task.mdx: websiteURL, websiteKey, isEnterprise, minScore (0.1 to 0.9, as the catalogue
+    // checks), pageAction; recaptcha-v3-enterprise-task.mdx: websiteURL, websiteKey, minScore, pageAction.
+    forType(
+      "RecaptchaV3TaskProxyless",
+      refuseFields("CapMonster Cloud", "RecaptchaV3TaskProxyless", [
+        "isSession",
+        "apiDomain",
+        "userAgent",
+        "cookies",
+        "anchor",
+        "reload",
+      ]),
+    ),
+    forType(
+      "RecaptchaV3EnterpriseTask",
+      refuseFields("CapMonster Cloud", "RecaptchaV3EnterpriseTask", [
+        "isSession",
+        "apiDomain",
+        "userAgent",
+        "cookies",
+        "anchor",
+        "reload",
+        "enterprisePayload",
+      ]),
+    ),
+    // Turnstile's options as `pageAction`, `data` and `pageData` (turnstile-task.mdx,
+    // turnstile-challenge-task.mdx; ZennoLab/capmonstercloud-client-js
+    // src/Requests/TurnstileRequest/TurnstileRequest.ts).
+    capMonsterTurnstile,
+    turnstileOptions("TurnstileTask", { action: "pageAction", cdata: "data", chlPageData: "pageData" }),
+    // geetest-task.mdx: v3 (`version: 3`) and v4 (`gt` = captcha_id, `version: 4`, `initParameters`).
+    geeTestVersions("GeeTestTask"),
+    // amazon-task.mdx (AmazonForm.ts) and datadome.mdx (DataDomeForm.ts).
+    capMonsterAmazon,
+    capMonsterDataDome,
+    // image-to-text.mdx: body, capMonsterModule, recognizingThreshold, case, numeric ("Possible values: 0, 1"),
+    // math.
+    forType(
+      "ImageToTextTask",
+      refuseFields("CapMonster Cloud", "ImageToTextTask", notCapMonsterImageOptions),
+      (task) =>
+        task.numeric === 2
+          ? refuseFields("CapMonster Cloud", "ImageToTextTask", {
+              numeric: "its ImageToTextTask takes numeric 0 or 1 only (2, no digits, is Anti-Captcha's)",
+            })(task)
+          : steps()(task),
+    ),
+  ),
+  // datadome.mdx: metadata.datadomeCookie is required; it comes through an extra field, so it is checked on the
+  // task as sent.
+  checkSent: capMonsterDataDomeCookie,
+  // Its Amazon answer is `cookies: { "aws-waf-token" }` and its DataDome answer `domains` (AmazonForm.ts,
+  // DataDomeForm.ts): read back as the catalogue's `cookie`, every field kept.
+  adaptSolution: (canonicalType, solution) =>
+    canonicalType === "AntiAwsWafTask" || canonicalType === "AntiAwsWafTaskProxyLess"
+      ? amazonCookieFromCookies(solution)
+      : canonicalType === "DatadomeSliderTask"
+        ? dataDomeCookieFromDomains(solution)
+        : { ...solution },
   adaptTask: steps(
-    refuseTypes("CapMonster Cloud", unsupported),
-    // captchas/geetest-task.mdx: v4 is `gt` = captcha_id, `version: 4` and `initParameters`.
-    refuseGeeTestV4("CapMonster Cloud", "GeeTestTask", "it documents v4 as gt, version 4 and initParameters"),
-    // Turnstile's options as `pageAction` and `data` (capmonstercloud-docs captchas/turnstile-task.mdx;
-    // ZennoLab/capmonstercloud-client-js src/Requests/TurnstileRequest/TurnstileRequest.ts).
-    turnstileOptions("TurnstileTask", { action: "pageAction", cdata: "data" }),
     // Split proxy fields; `proxyAddress` is the "IPv4/IPv6 proxy IP address" (captchas/no-captcha-task.mdx,
     // turnstile-task.mdx): a host name is refused before any request. `https` is documented ("only if http
     // doesn't work") and sent as given.
@@ -150,8 +250,13 @@ export const CapMonsterCloud: Provider = /*#__PURE__*/ make({
     ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
     ReCaptchaV3EnterpriseTaskProxyLess: "RecaptchaV3EnterpriseTask",
     AntiTurnstileTaskProxyLess: "TurnstileTask",
-    // captchas/geetest-task.mdx: GeeTestTask (its own proxies by default); v3 fields match, v4 is refused.
+    // captchas/geetest-task.mdx: GeeTestTask (its own proxies by default), v3 and v4 (version set by mapTask).
     GeeTestTaskProxyLess: "GeeTestTask",
+    // captchas/amazon-task.mdx: one type, proxy optional (fields in AmazonForm.ts).
+    AntiAwsWafTask: "AmazonTask",
+    AntiAwsWafTaskProxyLess: "AmazonTask",
+    // DatadomeSliderTask keeps the catalogue's name here: `mapTask` sends it as CustomTask with class DataDome
+    // (a Task.raw CustomTask of another class is never touched).
     // captchas/mtcaptcha-task.mdx: one type, proxy optional (note the casing).
     MtCaptchaTask: "MTCaptchaTask",
     MtCaptchaTaskProxyLess: "MTCaptchaTask",

@@ -9,21 +9,21 @@
 import { make, type Provider } from "../Provider.ts"
 import {
   capSolverOnlyTypes,
-  fieldsDiffer,
   notVerified,
   ownProxiesOnly,
-  refuseGeeTestV4,
-  refuseTypes,
   steps,
   turnstileOptions,
+  twoCaptchaGeeTestVersions,
 } from "./Adapt.ts"
+import { cookiesAsString, forType, refuseFields, requireOneOf, setFields } from "./FieldRules.ts"
 import { splitProxy } from "./SplitProxy.ts"
 
 /**
  * Catalogue types 2Captcha is not sent (issue 15), refused before any request with the reason. Its per-type
- * pages for reCAPTCHA v2 Enterprise, Amazon WAF, MTCaptcha and DataDome could not be read for issue 15, so
+ * pages for reCAPTCHA v2 Enterprise, Amazon WAF, MTCaptcha and DataDome could not be read for issue 15 (the
+ * stored copy of 2captcha.com/api-docs lacks them, and its official clients found use the legacy in.php API), so
  * solvekit does not guess their names or fields ("not verified"); 2captcha.com/api-docs/recaptcha-v3 names
- * only RecaptchaV3TaskProxyless, with Enterprise as an `isEnterprise` flag.
+ * only RecaptchaV3TaskProxyless, with Enterprise as an `isEnterprise` flag (mapped in `mapTask`).
  */
 const unsupported: Readonly<Record<string, string>> = {
   ...capSolverOnlyTypes,
@@ -31,9 +31,6 @@ const unsupported: Readonly<Record<string, string>> = {
   ReCaptchaV2EnterpriseTaskProxyLess: notVerified("reCAPTCHA v2 Enterprise"),
   ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
   ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3TaskProxyless with isEnterprise"),
-  ReCaptchaV3EnterpriseTaskProxyLess: fieldsDiffer(
-    "reCAPTCHA v3 Enterprise (isEnterprise on RecaptchaV3TaskProxyless)",
-  ),
   AntiAwsWafTask: notVerified("Amazon WAF"),
   AntiAwsWafTaskProxyLess: notVerified("Amazon WAF"),
   MtCaptchaTask: notVerified("MTCaptcha"),
@@ -56,19 +53,62 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
   // "wait at least 5 s, then poll every 5–10 s; first poll after 5 s (10–20 s for reCAPTCHA)".
   polling: { firstDelayMs: 5_000, intervalMs: 5_000 },
   taskIdType: "number",
-  // Unsupported catalogue types and GeeTest v4 are refused before any request (issue 15); split proxy fields
-  // only (no `proxy` string: reference 6.1).
-  adaptTask: steps(
-    refuseTypes("2Captcha", unsupported),
-    // Its v4 field layout could not be checked (the help article's table was cut off); the project reference
-    // says `version: 4` and `initParameters`, not `captchaId`.
-    refuseGeeTestV4("2Captcha", "GeeTestTaskProxyless", "its v4 field layout could not be checked"),
-    // Turnstile's options as `action` and `data`. Its API v2 Turnstile page could not be read for issue 15:
-    // the names come from its official client (2captcha/2captcha-python twocaptcha/solver.py, `turnstile`,
-    // for the in.php API) and the project reference.
-    turnstileOptions("TurnstileTaskProxyless", { action: "action", cdata: "data" }),
-    splitProxy,
+  // Unsupported catalogue types are refused before any request, then the catalogue's fields become 2Captcha's
+  // (issue 15); split proxy fields only (no `proxy` string: reference 6.1).
+  unsupportedTypes: unsupported,
+  mapTask: steps(
+    // reCAPTCHA v2: its v2 page could not be read; the project reference (6.4) gives cookies as a string
+    // `k=v; k2=v2`, so a list of { name, value } is joined. Other fields are sent as the reference names them.
+    forType(["RecaptchaV2TaskProxyless", "RecaptchaV2Task"], cookiesAsString),
+    // reCAPTCHA v3 Enterprise is RecaptchaV3TaskProxyless with `isEnterprise: true`; the page documents no
+    // enterprisePayload (2captcha.com/api-docs/recaptcha-v3: type, websiteURL, websiteKey, minScore,
+    // pageAction, isEnterprise, apiDomain).
+    forType(
+      "ReCaptchaV3EnterpriseTaskProxyLess",
+      refuseFields("2Captcha", "RecaptchaV3TaskProxyless", {
+        enterprisePayload:
+          "its reCAPTCHA v3 page documents Enterprise as isEnterprise alone, with no enterprisePayload",
+      }),
+      setFields({ type: "RecaptchaV3TaskProxyless", isEnterprise: true }),
+    ),
+    // 2captcha.com/api-docs/recaptcha-v3: "minScore Float Yes Required score value: 0.3 0.7 0.9"; the fields
+    // the page does not list are refused.
+    forType(
+      "RecaptchaV3TaskProxyless",
+      requireOneOf("2Captcha", "minScore", [0.3, 0.7, 0.9], "2captcha.com/api-docs/recaptcha-v3"),
+      refuseFields("2Captcha", "RecaptchaV3TaskProxyless", [
+        "isSession",
+        "userAgent",
+        "cookies",
+        "anchor",
+        "reload",
+      ]),
+    ),
+    // GeeTest v3 (`version: 3`) and v4 (`version: 4`, `initParameters.captcha_id`): Adapt.ts, from a SECONDARY
+    // source (its API v2 geetest page is not in the store).
+    twoCaptchaGeeTestVersions("2Captcha", "GeeTestTaskProxyless"),
+    // Turnstile's options as `action`, `data` and `pagedata` ("Required for Cloudflare Challenge pages. The value
+    // of chlPageData parameter of turnstile.render call"), and `userAgent` as given. Its API v2 page
+    // (2captcha.com/api-docs/cloudflare-turnstile) is not in the store: SECONDARY sources, the TypeScript client
+    // blackravenx/captcha-libs @9ef529aa packages/twocaptcha/src/lib/Requests/Token/Base/_TurnstileTaskBase.ts,
+    // whose JSDoc quotes that page, its official in.php client (2captcha/2captcha-python twocaptcha/solver.py
+    // `turnstile`: action, data, pagedata) and the project reference (6.4).
+    turnstileOptions("TurnstileTaskProxyless", { action: "action", cdata: "data", chlPageData: "pagedata" }),
+    // ImageToTextTask: its normal-captcha page could not be read. Sent as Anti-Captcha names them (phrase, case,
+    // numeric, math, minLength, maxLength, comment: a third-party API v2 client sends the same), not verified;
+    // CapSolver's and CapMonster Cloud's own options are refused.
+    forType(
+      "ImageToTextTask",
+      refuseFields("2Captcha", "ImageToTextTask", {
+        module: "a CapSolver recognition module, which 2Captcha does not take",
+        images: "CapSolver's number module only",
+        score: "a CapSolver option (SDK-only there), which 2Captcha does not document",
+        recognizingThreshold: "a CapMonster Cloud option",
+        capMonsterModule: "a CapMonster Cloud option",
+      }),
+    ),
   ),
+  adaptTask: splitProxy,
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1
     ERROR_NO_SLOT_AVAILABLE: "ServiceUnavailable", // 2: the limits page says back off (5 s) and retry
@@ -114,11 +154,13 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
   taskTypeNames: {
     ReCaptchaV2TaskProxyLess: "RecaptchaV2TaskProxyless",
     ReCaptchaV2Task: "RecaptchaV2Task",
-    // 2Captcha requires `minScore` for v3 (CapSolver does not): pass it in the task.
+    // 2Captcha requires `minScore` for v3 (CapSolver does not), one of 0.3, 0.7, 0.9: checked before any request.
+    // Enterprise v3 keeps the catalogue's name here (renaming would solve a plain v3): `mapTask` sends it as
+    // RecaptchaV3TaskProxyless with `isEnterprise: true`.
     ReCaptchaV3TaskProxyLess: "RecaptchaV3TaskProxyless",
     AntiTurnstileTaskProxyLess: "TurnstileTaskProxyless",
     // 2captcha.com/h/how-to-bypass-and-solve-geetest-v4-captcha-automatically names GeeTestTaskProxyless;
-    // v3's gt and challenge per the project reference; v4 is refused by adaptTask.
+    // v3 and v4 fields are set by mapTask.
     GeeTestTaskProxyLess: "GeeTestTaskProxyless",
   },
   // TWOCAPTCHA_API_KEY, TWOCAPTCHA_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).
