@@ -194,7 +194,23 @@ export const AntiCaptcha: Provider = /*#__PURE__*/ make({
     ERROR_RECAPTCHA_STOKEN_EXPIRED: "InvalidTask", // 34's older name
     ERROR_PROXY_HAS_NO_IMAGE_SUPPORT: "InvalidTask", // 35
     ERROR_PROXY_INCOMPATIBLE_HTTP_VERSION: "InvalidTask", // 36
-    // Later codes, ids not verified by the reference:
+    // 37–48: Anti-Captcha's "Factory" platform (custom task types others build on it; anti-captcha.com/apidoc/errors,
+    // ids above 22 as third-party clients quote the page, e.g. ScreamZ/anti-captcha). solvekit creates no
+    // Factory tasks, but a `Task.raw` one can meet them: the factory server failing is the provider's trouble
+    // (ServiceUnavailable, not retried: not a documented "busy" code), a form value is the task's.
+    ERROR_FACTORY_SERVER_API_CONNECTION_FAILED: "ServiceUnavailable", // 37
+    ERROR_FACTORY_SERVER_BAD_JSON: "ServiceUnavailable", // 38
+    ERROR_FACTORY_SERVER_ERRORID_MISSING: "ServiceUnavailable", // 39
+    ERROR_FACTORY_SERVER_ERRORID_NOT_ZERO: "ServiceUnavailable", // 40
+    ERROR_FACTORY_MISSING_PROPERTY: "InvalidTask", // 41
+    ERROR_FACTORY_PROPERTY_INCORRECT_FORMAT: "InvalidTask", // 42
+    ERROR_FACTORY_ACCESS_DENIED: "Auth", // 43: the factory belongs to another account
+    ERROR_FACTORY_SERVER_OPERATION_FAILED: "ServiceUnavailable", // 44
+    ERROR_FACTORY_PLATFORM_OPERATION_FAILED: "ServiceUnavailable", // 45
+    ERROR_FACTORY_PROTOCOL_BROKEN: "ServiceUnavailable", // 46
+    ERROR_FACTORY_TASK_NOT_FOUND: "TaskNotFound", // 47
+    ERROR_FACTORY_IS_SANDBOXED: "Auth", // 48: only the factory's owner may create its tasks
+    // Later codes (49, 50), with the same sources:
     ERROR_PROXY_NOT_AUTHORISED: "InvalidTask",
     ERROR_FUNCAPTCHA_NOT_ALLOWED: "UnsupportedTask", // the account has not enabled this task type
     // 51, "Recaptcha was attempted to be solved as usual one, instead of invisible mode. Basically you don't need
