@@ -16,8 +16,10 @@ import { AntiAwsWafTask, AntiAwsWafTaskProxyLess } from "../src/domain/tasks/Aws
 import { DatadomeSliderTask } from "../src/domain/tasks/DataDome.ts"
 import { GeeTestTaskProxyLess } from "../src/domain/tasks/GeeTest.ts"
 import { ImageToTextTask } from "../src/domain/tasks/ImageToText.ts"
+import { MtCaptchaTask, MtCaptchaTaskProxyLess } from "../src/domain/tasks/MtCaptcha.ts"
 import {
   ReCaptchaV2EnterpriseTask,
+  ReCaptchaV2EnterpriseTaskProxyLess,
   ReCaptchaV2Task,
   ReCaptchaV2TaskProxyLess,
 } from "../src/domain/tasks/ReCaptchaV2.ts"
@@ -440,9 +442,213 @@ describe("Amazon WAF", () => {
     )
   }
 
-  it.effect("2Captcha, whose Amazon page could not be read, refuses the type", () =>
+  it.effect(
+    "2Captcha is sent AmazonTaskProxyless as captcha-libs lays it out, and its voucher answer is kept as given",
+    () =>
+      Effect.gen(function* () {
+        const outcome = yield* solveWith(TwoCaptcha, AntiAwsWafTaskProxyLess(goku), {
+          captcha_voucher: "voucher",
+          existing_token: "existing",
+        })
+        assert.deepStrictEqual(outcome.task, {
+          type: "AmazonTaskProxyless",
+          websiteURL: "https://shop.example.test/",
+          websiteKey: "AQIDAHjcYu",
+          iv: "CgAHbCe2",
+          context: "rGXmrc",
+          challengeScript: "https://x.token.awswaf.com/x/challenge.js",
+        })
+        // captcha_voucher and existing_token (captcha-libs AmazonTaskSolution.ts): neither is the aws-waf-token
+        // cookie, so the catalogue's cookie stays absent and both are kept.
+        assert.strictEqual(outcome.solution?.captcha_voucher, "voucher")
+        assert.strictEqual(outcome.solution?.existing_token, "existing")
+        assert.isUndefined(outcome.solution?.cookie)
+      }),
+  )
+
+  it.effect("2Captcha is sent AmazonTask with the proxy fields, and captcha.js through an extra field", () =>
     Effect.gen(function* () {
-      assertRefused(yield* solveWith(TwoCaptcha, AntiAwsWafTaskProxyLess(goku)), TwoCaptcha, "type")
+      const proxied = yield* solveWith(TwoCaptcha, AntiAwsWafTask({ ...goku, proxy }), {
+        captcha_voucher: "v",
+        existing_token: "e",
+      })
+      assert.deepStrictEqual(proxied.task, {
+        type: "AmazonTask",
+        websiteURL: "https://shop.example.test/",
+        websiteKey: "AQIDAHjcYu",
+        iv: "CgAHbCe2",
+        context: "rGXmrc",
+        challengeScript: "https://x.token.awswaf.com/x/challenge.js",
+        proxyType: "http",
+        proxyAddress: "10.0.0.9",
+        proxyPort: 3128,
+        proxyLogin: "u",
+        proxyPassword: "p",
+      })
+      const Amazon = Task.extend(AntiAwsWafTaskProxyLess, { captchaScript: "string" })
+      const withScript = yield* solveWith(
+        TwoCaptcha,
+        Amazon({ ...goku, captchaScript: "https://x.captcha.awswaf.com/x/captcha.js" }),
+        { captcha_voucher: "v", existing_token: "e" },
+      )
+      assert.strictEqual(withScript.task?.captchaScript, "https://x.captcha.awswaf.com/x/captcha.js")
+    }),
+  )
+
+  it.effect(
+    "2Captcha refuses jsapi.js, the problem-endpoint fields, and a task without awsIv or awsContext",
+    () =>
+      Effect.gen(function* () {
+        assertRefused(
+          yield* solveWith(
+            TwoCaptcha,
+            AntiAwsWafTaskProxyLess({ ...goku, awsApiJs: "https://x.captcha-sdk.awswaf.com/x/jsapi.js" }),
+          ),
+          TwoCaptcha,
+          "awsApiJs",
+        )
+        for (const field of ["awsProblemUrl", "awsApiKey", "awsExistingToken"] as const) {
+          assertRefused(
+            yield* solveWith(TwoCaptcha, AntiAwsWafTaskProxyLess({ ...goku, [field]: "x" })),
+            TwoCaptcha,
+            field,
+          )
+        }
+        for (const field of ["awsKey", "awsIv", "awsContext"] as const) {
+          const { [field]: _dropped, ...without } = goku
+          assertRefused(yield* solveWith(TwoCaptcha, AntiAwsWafTaskProxyLess(without)), TwoCaptcha, field)
+        }
+      }),
+  )
+})
+
+describe("2Captcha's reCAPTCHA v2 Enterprise, MTCaptcha and DataDome (secondary source: captcha-libs)", () => {
+  it.effect("sends RecaptchaV2EnterpriseTaskProxyless with its documented fields, cookies joined", () =>
+    Effect.gen(function* () {
+      const outcome = yield* solveWith(
+        TwoCaptcha,
+        ReCaptchaV2EnterpriseTaskProxyLess({
+          ...site,
+          enterprisePayload: { s: "payload" },
+          isInvisible: true,
+          apiDomain: "recaptcha.net",
+          userAgent: "Mozilla/5.0",
+          cookies: [
+            { name: "a", value: "1" },
+            { name: "b", value: "2" },
+          ],
+        }),
+        { gRecaptchaResponse: "g-token", token: "g-token" },
+      )
+      assert.deepStrictEqual(outcome.task, {
+        type: "RecaptchaV2EnterpriseTaskProxyless",
+        ...site,
+        enterprisePayload: { s: "payload" },
+        isInvisible: true,
+        apiDomain: "recaptcha.net",
+        userAgent: "Mozilla/5.0",
+        cookies: "a=1; b=2",
+      })
+      // Its answer (RecaptchaV2TaskSolution.ts) is already the catalogue's shape.
+      assert.strictEqual(outcome.solution?.gRecaptchaResponse, "g-token")
+      assert.strictEqual(outcome.solution?.token, "g-token")
+    }),
+  )
+
+  it.effect("sends RecaptchaV2EnterpriseTask with the split proxy fields", () =>
+    Effect.gen(function* () {
+      const outcome = yield* solveWith(TwoCaptcha, ReCaptchaV2EnterpriseTask({ ...site, proxy }))
+      assert.deepStrictEqual(outcome.task, {
+        type: "RecaptchaV2EnterpriseTask",
+        ...site,
+        proxyType: "http",
+        proxyAddress: "10.0.0.9",
+        proxyPort: 3128,
+        proxyLogin: "u",
+        proxyPassword: "p",
+      })
+    }),
+  )
+
+  it.effect("refuses pageAction, isSession and an apiDomain other than google.com or recaptcha.net", () =>
+    Effect.gen(function* () {
+      assertRefused(
+        yield* solveWith(TwoCaptcha, ReCaptchaV2EnterpriseTaskProxyLess({ ...site, pageAction: "login" })),
+        TwoCaptcha,
+        "pageAction",
+      )
+      assertRefused(
+        yield* solveWith(TwoCaptcha, ReCaptchaV2EnterpriseTaskProxyLess({ ...site, isSession: true })),
+        TwoCaptcha,
+        "isSession",
+      )
+      assertRefused(
+        yield* solveWith(
+          TwoCaptcha,
+          ReCaptchaV2EnterpriseTaskProxyLess({ ...site, apiDomain: "https://www.recaptcha.net/" }),
+        ),
+        TwoCaptcha,
+        "apiDomain",
+      )
+    }),
+  )
+
+  it.effect(
+    "sends MtCaptchaTaskProxyless and MtCaptchaTask (a proxy host name as given); the token answer",
+    () =>
+      Effect.gen(function* () {
+        const mt = { websiteURL: "https://shop.example.test/", websiteKey: "MTPublic-tqNCRE0GS" }
+        const proxyless = yield* solveWith(TwoCaptcha, MtCaptchaTaskProxyLess(mt), { token: "v1(mt)" })
+        assert.deepStrictEqual(proxyless.task, { type: "MtCaptchaTaskProxyless", ...mt })
+        assert.strictEqual(proxyless.solution?.token, "v1(mt)")
+        const proxied = yield* solveWith(
+          TwoCaptcha,
+          MtCaptchaTask({ ...mt, proxy: "socks5:proxy.example.test:1080:u:p" }),
+          { token: "v1(mt)" },
+        )
+        // "Proxy IP address or hostname" (captcha-libs): a host name is not refused at 2Captcha.
+        assert.deepStrictEqual(proxied.task, {
+          type: "MtCaptchaTask",
+          ...mt,
+          proxyType: "socks5",
+          proxyAddress: "proxy.example.test",
+          proxyPort: 1080,
+          proxyLogin: "u",
+          proxyPassword: "p",
+        })
+      }),
+  )
+
+  const dataDome = {
+    websiteURL: "https://shop.example.test/",
+    captchaUrl: "https://geo.captcha-delivery.com/captcha/?initialCid=abc&t=fe",
+    userAgent: "Mozilla/5.0",
+    proxy,
+  }
+
+  it.effect("sends DataDomeSliderTask (its casing) with the catalogue's fields; the cookie answer", () =>
+    Effect.gen(function* () {
+      const cookie = "datadome=new-value; Max-Age=31536000; Domain=.shop.example.test; Path=/; Secure"
+      const outcome = yield* solveWith(TwoCaptcha, DatadomeSliderTask(dataDome), { cookie })
+      assert.deepStrictEqual(outcome.task, {
+        type: "DataDomeSliderTask",
+        websiteURL: "https://shop.example.test/",
+        captchaUrl: dataDome.captchaUrl,
+        userAgent: "Mozilla/5.0",
+        proxyType: "http",
+        proxyAddress: "10.0.0.9",
+        proxyPort: 3128,
+        proxyLogin: "u",
+        proxyPassword: "p",
+      })
+      assert.strictEqual(outcome.solution?.cookie, cookie)
+    }),
+  )
+
+  it.effect("refuses a DataDome task without websiteURL, which 2Captcha requires, before any request", () =>
+    Effect.gen(function* () {
+      const { websiteURL: _url, ...noUrl } = dataDome
+      assertRefused(yield* solveWith(TwoCaptcha, DatadomeSliderTask(noUrl)), TwoCaptcha, "websiteURL")
     }),
   )
 })

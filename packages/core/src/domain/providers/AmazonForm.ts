@@ -1,12 +1,13 @@
 /**
- * CapSolver's AWS WAF task (`AntiAwsWafTask[ProxyLess]`) as Anti-Captcha's and CapMonster Cloud's `AmazonTask`
- * (issue 15; the providers' `taskTypeNames` rename the type first): the catalogue's `aws*` fields under their names, the fields they lack refused before any request,
- * and their answers read back as the catalogue's `cookie`.
+ * CapSolver's AWS WAF task (`AntiAwsWafTask[ProxyLess]`) as Anti-Captcha's, CapMonster Cloud's and 2Captcha's
+ * `AmazonTask` (issue 15; the providers' `taskTypeNames` rename the type first): the catalogue's `aws*` fields
+ * under their names, the fields they lack refused before any request, and (Anti-Captcha, CapMonster Cloud) their
+ * answers read back as the catalogue's `cookie`.
  *
  * What the catalogue fields mean (docs.capsolver.com/guide/captcha/awsWaf): `awsKey`, `awsIv`, `awsContext` are
  * `window.gokuProps` key, iv and context; `awsChallengeJS` is the challenge.js link; `awsApiJs` the jsapi.js link;
  * `awsProblemUrl`, `awsApiKey` and `awsExistingToken` belong to CapSolver's "problem" endpoint scenario, which
- * neither other provider documents.
+ * no other provider documents.
  *
  * @since 0.4.0
  */
@@ -81,6 +82,38 @@ export const capMonsterAmazon: TaskStep = forType(
     awsApiJs: "captchaScript",
   }),
   setFields({ cookieSolution: true }),
+)
+
+/**
+ * 2Captcha (`AmazonTask` / `AmazonTaskProxyless`, proxy required on the first). Its API v2 page
+ * (2captcha.com/api-docs/amazon-aws-waf-captcha) is not in the store: SECONDARY source, the TypeScript client
+ * blackravenx/captcha-libs @7218906b packages/twocaptcha/src/lib/Requests/Token/Base/_AmazonTaskBase.ts, whose
+ * JSDoc quotes and links that page: `websiteURL`, `websiteKey` ("Value of key parameter you found on the page"),
+ * `iv` and `context` (all four required there), `challengeScript` ("The source URL of challenge.js script on the
+ * page") and `captchaScript` ("The source URL of captcha.js script on the page"), both optional, and the proxy.
+ * The catalogue's `awsApiJs` is the widget's jsapi.js, which that page does not take: refused (captcha.js has no
+ * catalogue field; give it as an extra field, `Task.extend(AntiAwsWafTaskProxyLess, { captchaScript: "string" })`).
+ * Its answer is `captcha_voucher` and `existing_token` (`Solutions/Token/AmazonTaskSolution.ts`), not the
+ * `aws-waf-token` cookie: see `TwoCaptcha.ts`.
+ */
+export const twoCaptchaAmazon: TaskStep = forType(
+  ["AmazonTask", "AmazonTaskProxyless"],
+  problemScenario("2Captcha"),
+  refuseFields("2Captcha", "AmazonTask", {
+    awsApiJs:
+      "its AmazonTask takes captchaScript, the captcha.js URL, not the widget's jsapi.js (give captcha.js as an extra field captchaScript)",
+  }),
+  requireFields("2Captcha", {
+    awsKey: "its AmazonTask requires websiteKey, the key of window.gokuProps",
+    awsIv: "its AmazonTask requires iv, from window.gokuProps",
+    awsContext: "its AmazonTask requires context, from window.gokuProps",
+  }),
+  renameFields({
+    awsKey: "websiteKey",
+    awsIv: "iv",
+    awsContext: "context",
+    awsChallengeJS: "challengeScript",
+  }),
 )
 
 const isObject = (u: unknown): u is Record<string, unknown> =>

@@ -5,7 +5,8 @@
  * `datadome=...` cookie), optional `metadata.datadomeVersion` ("new"), `userAgent`, and the proxy fields
  * (required). The catalogue has no `datadomeCookie` (CapSolver does not take one): it comes through an extra
  * field, `Task.extend(DatadomeSliderTask, { metadata: { datadomeCookie: "string" } })`, and a task sent without
- * it is refused before any request.
+ * it is refused before any request. 2Captcha's `DataDomeSliderTask` (`twoCaptchaDataDome`) takes the catalogue's
+ * fields as they are.
  *
  * @since 0.4.0
  */
@@ -34,6 +35,23 @@ export const capMonsterDataDomeCookie: TaskStep = (task) =>
           'is required by CapMonster Cloud (the site\'s current datadome cookie): give it as an extra field, Task.extend(DatadomeSliderTask, { metadata: { datadomeCookie: "string" } })',
       })
     : Result.succeed(task)
+
+/**
+ * 2Captcha's `DataDomeSliderTask` (note the casing; `TwoCaptcha.taskTypeNames` renames the catalogue's
+ * `DatadomeSliderTask` first). Its API v2 page (2captcha.com/api-docs/datadome-slider-captcha) is not in the
+ * store: SECONDARY source, the TypeScript client blackravenx/captcha-libs @7218906b
+ * packages/twocaptcha/src/lib/Requests/Token/Base/_DataDomeSliderTaskBase.ts, whose JSDoc quotes and links that
+ * page: `websiteURL` and `captchaUrl` ("The value of the src parameter for the iframe element containing the
+ * captcha on the page") required, `userAgent` optional ("It is important to use the supported User-Agent
+ * values"), the proxy required. The catalogue's fields keep their names; its optional `websiteURL` is required.
+ * The answer is `{ cookie }` (`Solutions/Token/DataDomeSliderTaskSolution.ts`), already the catalogue's shape.
+ */
+export const twoCaptchaDataDome: TaskStep = forType(
+  "DataDomeSliderTask",
+  requireFields("2Captcha", {
+    websiteURL: "its DataDomeSliderTask requires the page's URL (websiteURL)",
+  }),
+)
 
 const isObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)

@@ -6,37 +6,58 @@
  *
  * @since 0.2.0
  */
+import * as Result from "effect/Result"
 import { make, type Provider } from "../Provider.ts"
 import {
   capSolverOnlyTypes,
-  notVerified,
   ownProxiesOnly,
   steps,
   turnstileOptions,
   twoCaptchaGeeTestVersions,
 } from "./Adapt.ts"
+import { twoCaptchaAmazon } from "./AmazonForm.ts"
+import { twoCaptchaDataDome } from "./DataDomeForm.ts"
 import { cookiesAsString, forType, refuseFields, requireOneOf, setFields } from "./FieldRules.ts"
 import { splitProxy } from "./SplitProxy.ts"
 
 /**
- * Catalogue types 2Captcha is not sent (issue 15), refused before any request with the reason. Its per-type
- * pages for reCAPTCHA v2 Enterprise, Amazon WAF, MTCaptcha and DataDome could not be read for issue 15 (the
- * stored copy of 2captcha.com/api-docs lacks them, and its official clients found use the legacy in.php API), so
- * solvekit does not guess their names or fields ("not verified"); 2captcha.com/api-docs/recaptcha-v3 names
- * only RecaptchaV3TaskProxyless, with Enterprise as an `isEnterprise` flag (mapped in `mapTask`).
+ * Catalogue types 2Captcha is not sent (issue 15), refused before any request with the reason.
+ * 2captcha.com/api-docs/recaptcha-v3 names only RecaptchaV3TaskProxyless, with Enterprise as an `isEnterprise`
+ * flag (mapped in `mapTask`).
  */
 const unsupported: Readonly<Record<string, string>> = {
   ...capSolverOnlyTypes,
-  ReCaptchaV2EnterpriseTask: notVerified("reCAPTCHA v2 Enterprise"),
-  ReCaptchaV2EnterpriseTaskProxyLess: notVerified("reCAPTCHA v2 Enterprise"),
   ReCaptchaV3Task: ownProxiesOnly("RecaptchaV3TaskProxyless"),
   ReCaptchaV3EnterpriseTask: ownProxiesOnly("RecaptchaV3TaskProxyless with isEnterprise"),
-  AntiAwsWafTask: notVerified("Amazon WAF"),
-  AntiAwsWafTaskProxyLess: notVerified("Amazon WAF"),
-  MtCaptchaTask: notVerified("MTCaptcha"),
-  MtCaptchaTaskProxyLess: notVerified("MTCaptcha"),
-  DatadomeSliderTask: notVerified("DataDome"),
 }
+
+/** The domains its reCAPTCHA v2 pages take in `apiDomain` ("google.com or recaptcha.net"). */
+const recaptchaApiDomains: ReadonlyArray<string> = ["google.com", "recaptcha.net"]
+
+/**
+ * reCAPTCHA v2 Enterprise (`RecaptchaV2EnterpriseTask[Proxyless]`). Its API v2 page
+ * (2captcha.com/api-docs/recaptcha-v2-enterprise) is not in the store: SECONDARY source, the TypeScript client
+ * blackravenx/captcha-libs @7218906b packages/twocaptcha/src/lib/Requests/Token/RecaptchaV2EnterpriseTask.ts and
+ * RecaptchaV2EnterpriseTaskProxyless.ts (on Base/_RecaptchaV2TaskBase.ts), whose JSDoc quotes and links that page:
+ * `websiteURL`, `websiteKey`, `userAgent`, `isInvisible`, `recaptchaDataSValue`, `enterprisePayload`
+ * ("Additional parameters passed to grecaptcha.enterprise.render call"), `apiDomain` ("google.com or
+ * recaptcha.net"), `cookies` ("The format is: key1=val1; key2=val2") and the proxy (required on the first). So
+ * the catalogue's `pageAction` and `isSession` are refused, another `apiDomain` is refused, and a list of cookies
+ * is joined. The answer is `gRecaptchaResponse` and `token` (Solutions/Token/RecaptchaV2TaskSolution.ts), already
+ * the catalogue's shape.
+ */
+const recaptchaV2Enterprise = forType(
+  ["RecaptchaV2EnterpriseTask", "RecaptchaV2EnterpriseTaskProxyless"],
+  refuseFields("2Captcha", "RecaptchaV2EnterpriseTask", ["pageAction", "isSession"]),
+  (task) =>
+    task.apiDomain === undefined || recaptchaApiDomains.includes(task.apiDomain as string)
+      ? Result.succeed(task)
+      : Result.fail({
+          field: "apiDomain",
+          message: `must be one of ${recaptchaApiDomains.join(", ")} at 2Captcha (its reCAPTCHA v2 Enterprise page: "Domain used to load the captcha: google.com or recaptcha.net"; refused before any request, issue 15)`,
+        }),
+  cookiesAsString,
+)
 
 /**
  * 2Captcha's JSON API v2 (api.2captcha.com), the createTask family, not the legacy `in.php`/`res.php` API.
@@ -60,6 +81,7 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
     // reCAPTCHA v2: its v2 page could not be read; the project reference (6.4) gives cookies as a string
     // `k=v; k2=v2`, so a list of { name, value } is joined. Other fields are sent as the reference names them.
     forType(["RecaptchaV2TaskProxyless", "RecaptchaV2Task"], cookiesAsString),
+    recaptchaV2Enterprise,
     // reCAPTCHA v3 Enterprise is RecaptchaV3TaskProxyless with `isEnterprise: true`; the page documents no
     // enterprisePayload (2captcha.com/api-docs/recaptcha-v3: type, websiteURL, websiteKey, minScore,
     // pageAction, isEnterprise, apiDomain).
@@ -94,6 +116,12 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
     // whose JSDoc quotes that page, its official in.php client (2captcha/2captcha-python twocaptcha/solver.py
     // `turnstile`: action, data, pagedata) and the project reference (6.4).
     turnstileOptions("TurnstileTaskProxyless", { action: "action", cdata: "data", chlPageData: "pagedata" }),
+    // Amazon WAF (AmazonForm.ts) and DataDome (DataDomeForm.ts), from the same SECONDARY source. MTCaptcha
+    // (`MtCaptchaTask[Proxyless]`: websiteURL, websiteKey, the proxy; captcha-libs @7218906b
+    // packages/twocaptcha/src/lib/Requests/Token/Base/_MtCaptchaTaskBase.ts, quoting
+    // 2captcha.com/api-docs/mtcaptcha) takes the catalogue's fields as they are: renamed only.
+    twoCaptchaAmazon,
+    twoCaptchaDataDome,
     // ImageToTextTask: its normal-captcha page could not be read. Sent as Anti-Captcha names them (phrase, case,
     // numeric, math, minLength, maxLength, comment: a third-party API v2 client sends the same), not verified;
     // CapSolver's and CapMonster Cloud's own options are refused.
@@ -108,6 +136,14 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
       }),
     ),
   ),
+  // No `adaptSolution`: the answers captcha-libs @7218906b types (packages/twocaptcha/src/lib/Solutions/Token/*)
+  // already have the catalogue's field names (reCAPTCHA `gRecaptchaResponse`, MTCaptcha `token`, DataDome
+  // `cookie`, Turnstile `token`). Amazon WAF is answered `captcha_voucher` and `existing_token`
+  // (AmazonTaskSolution.ts, linking 2captcha.com/api-docs/amazon-aws-waf-captcha), neither of them the
+  // aws-waf-token cookie the catalogue's `cookie` holds (the site's AWS WAF exchanges the voucher for one; the
+  // source does not describe that step): solvekit does not guess, so the optional `cookie` stays absent and both
+  // fields are kept on the solution as given.
+  // Split proxy fields: "Proxy IP address or hostname" (captcha-libs, each proxied type), so a host name is sent.
   adaptTask: splitProxy,
   errorCodes: {
     ERROR_KEY_DOES_NOT_EXIST: "Auth", // 1
@@ -162,6 +198,16 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
     // 2captcha.com/h/how-to-bypass-and-solve-geetest-v4-captcha-automatically names GeeTestTaskProxyless;
     // v3 and v4 fields are set by mapTask.
     GeeTestTaskProxyLess: "GeeTestTaskProxyless",
+    // SECONDARY, blackravenx/captcha-libs @7218906b packages/twocaptcha/src/lib/Requests/_BaseTaskRequest.ts (its
+    // list of 2Captcha's type names) and the Requests/Token/*.ts class of each, quoting 2captcha.com/api-docs/
+    // recaptcha-v2-enterprise, amazon-aws-waf-captcha, mtcaptcha and datadome-slider-captcha.
+    ReCaptchaV2EnterpriseTask: "RecaptchaV2EnterpriseTask",
+    ReCaptchaV2EnterpriseTaskProxyLess: "RecaptchaV2EnterpriseTaskProxyless",
+    AntiAwsWafTask: "AmazonTask",
+    AntiAwsWafTaskProxyLess: "AmazonTaskProxyless",
+    MtCaptchaTask: "MtCaptchaTask",
+    MtCaptchaTaskProxyLess: "MtCaptchaTaskProxyless",
+    DatadomeSliderTask: "DataDomeSliderTask",
   },
   // TWOCAPTCHA_API_KEY, TWOCAPTCHA_BASE_URL, ... in the Node and Deno adapters (never CAPSOLVER_*).
   envPrefix: "TWOCAPTCHA",
