@@ -221,6 +221,7 @@ describe("feedback: reports on answers, per provider", () => {
       ["a reCAPTCHA v2 token rejected", recaptcha, true, "reportIncorrectRecaptcha"],
       ["a reCAPTCHA v2 token accepted", recaptcha, false, "reportCorrectRecaptcha"],
       ["a reCAPTCHA v3 token accepted", recaptchaV3, false, "reportCorrectRecaptcha"],
+      ["a reCAPTCHA v3 Enterprise token rejected", recaptchaV3Enterprise, true, "reportIncorrectRecaptcha"],
     ]
     for (const [what, task, invalid, endpoint] of cases) {
       it.effect(`reports ${what} at ${endpoint}`, () =>
