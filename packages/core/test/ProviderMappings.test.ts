@@ -594,6 +594,27 @@ describe("2Captcha's reCAPTCHA v2 Enterprise, MTCaptcha and DataDome (secondary 
   )
 
   it.effect(
+    "refuses the same fields on plain reCAPTCHA v2, whose page lists no pageAction or isSession either",
+    () =>
+      Effect.gen(function* () {
+        for (const definition of [ReCaptchaV2TaskProxyLess, ReCaptchaV2Task]) {
+          const withProxy = definition === ReCaptchaV2Task ? { proxy } : {}
+          for (const [field, value] of [
+            ["pageAction", "login"],
+            ["isSession", true],
+            ["apiDomain", "www.recaptcha.net"],
+          ] as const) {
+            assertRefused(
+              yield* solveWith(TwoCaptcha, definition({ ...site, ...withProxy, [field]: value } as never)),
+              TwoCaptcha,
+              field,
+            )
+          }
+        }
+      }),
+  )
+
+  it.effect(
     "sends MtCaptchaTaskProxyless and MtCaptchaTask (a proxy host name as given); the token answer",
     () =>
       Effect.gen(function* () {

@@ -46,18 +46,31 @@ const recaptchaApiDomains: ReadonlyArray<string> = ["google.com", "recaptcha.net
  * is joined. The answer is `gRecaptchaResponse` and `token` (Solutions/Token/RecaptchaV2TaskSolution.ts), already
  * the catalogue's shape.
  */
-const recaptchaV2Enterprise = forType(
+const recaptchaV2Form = (types: ReadonlyArray<string>, theirs: string) =>
+  forType(
+    types,
+    refuseFields("2Captcha", theirs, ["pageAction", "isSession"]),
+    (task) =>
+      task.apiDomain === undefined || recaptchaApiDomains.includes(task.apiDomain as string)
+        ? Result.succeed(task)
+        : Result.fail({
+            field: "apiDomain",
+            message: `must be one of ${recaptchaApiDomains.join(", ")} at 2Captcha (its reCAPTCHA v2 pages: "Domain used to load the captcha: google.com or recaptcha.net"; refused before any request, issue 15)`,
+          }),
+    cookiesAsString,
+  )
+
+const recaptchaV2Enterprise = recaptchaV2Form(
   ["RecaptchaV2EnterpriseTask", "RecaptchaV2EnterpriseTaskProxyless"],
-  refuseFields("2Captcha", "RecaptchaV2EnterpriseTask", ["pageAction", "isSession"]),
-  (task) =>
-    task.apiDomain === undefined || recaptchaApiDomains.includes(task.apiDomain as string)
-      ? Result.succeed(task)
-      : Result.fail({
-          field: "apiDomain",
-          message: `must be one of ${recaptchaApiDomains.join(", ")} at 2Captcha (its reCAPTCHA v2 Enterprise page: "Domain used to load the captcha: google.com or recaptcha.net"; refused before any request, issue 15)`,
-        }),
-  cookiesAsString,
+  "RecaptchaV2EnterpriseTask",
 )
+
+/**
+ * reCAPTCHA v2 (`RecaptchaV2Task[Proxyless]`): the same base as Enterprise without `enterprisePayload`. SECONDARY
+ * source, as above: captcha-libs @7218906b packages/twocaptcha/src/lib/Requests/Token/Base/_RecaptchaV2TaskBase.ts,
+ * quoting 2captcha.com/api-docs/recaptcha-v2 (no `pageAction` or `isSession` there).
+ */
+const recaptchaV2 = recaptchaV2Form(["RecaptchaV2TaskProxyless", "RecaptchaV2Task"], "RecaptchaV2Task")
 
 /**
  * 2Captcha's JSON API v2 (api.2captcha.com), the createTask family, not the legacy `in.php`/`res.php` API.
@@ -78,9 +91,7 @@ export const TwoCaptcha: Provider = /*#__PURE__*/ make({
   // (issue 15); split proxy fields only (no `proxy` string: reference 6.1).
   unsupportedTypes: unsupported,
   mapTask: steps(
-    // reCAPTCHA v2: its v2 page could not be read; the project reference (6.4) gives cookies as a string
-    // `k=v; k2=v2`, so a list of { name, value } is joined. Other fields are sent as the reference names them.
-    forType(["RecaptchaV2TaskProxyless", "RecaptchaV2Task"], cookiesAsString),
+    recaptchaV2,
     recaptchaV2Enterprise,
     // reCAPTCHA v3 Enterprise is RecaptchaV3TaskProxyless with `isEnterprise: true`; the page documents no
     // enterprisePayload (2captcha.com/api-docs/recaptcha-v3: type, websiteURL, websiteKey, minScore,
