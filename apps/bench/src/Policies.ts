@@ -20,14 +20,16 @@ export const fixed3s: PolicyUnderTest = {
   make: () => Policy.fixed("3 seconds"),
 }
 
+/** The provider's advice as a fixed cadence; not the client default (that is `AdaptivePolicy`, ClientConfig.ts). */
 export const currentDefault: PolicyUnderTest = {
-  label: "default today",
-  description: "core's `Policy.defaultPolicy` (first query at 1.5 s, then every 3 s)",
+  label: "Policy.defaultPolicy",
+  description:
+    "core's `Policy.defaultPolicy`, the provider's advice as a fixed cadence (first query at 1.5 s, then every 3 s); what AdaptivePolicy follows until it has history",
   make: () => Policy.defaultPolicy,
 }
 
 export const learned: PolicyUnderTest = {
-  label: "AdaptivePolicy",
+  label: "AdaptivePolicy (client default)",
   description:
     "core's `AdaptivePolicy.make()` (learned first query and gap per task type; the client default)",
   make: () => AdaptivePolicy.make(),

@@ -175,8 +175,8 @@ the fixed poll's query count with at most 5 % of tasks found more than 3 s after
 workload tasks finish from the first second on, so there is little to skip: no schedule does much better than a
 fixed poll there. For its first 20
 completions of a type it follows the provider's advice (first query at 1.5 s, then every 3 s), which is why its
-cold rows resemble "default today". Today's default costs more than the plain fixed poll on both workloads (its
-early first query is nearly always wasted).
+cold rows resemble \`Policy.defaultPolicy\`'s. \`Policy.defaultPolicy\` as a fixed cadence costs more than the plain fixed
+poll on both workloads (its early first query is nearly always wasted).
 `
 }
 
