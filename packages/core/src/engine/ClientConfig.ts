@@ -16,7 +16,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { ConfigurationError } from "../domain/Errors.ts"
+import * as Result from "effect/Result"
+import { ConfigurationError, excerptOf } from "../domain/Errors.ts"
 import * as Provider from "../domain/Provider.ts"
 import * as AdaptivePolicy from "./AdaptivePolicy.ts"
 import type { EventListener } from "./Events.ts"
@@ -123,31 +124,34 @@ const validate = (shape: ClientConfigShape): Effect.Effect<ClientConfigShape, Co
     return shape
   })
 
-const invalidTimeout: unique symbol = Symbol("invalidTimeout")
-
-/** The `timeout` option as a Duration; a malformed one ("2 minuts", an object) is refused, not thrown. */
-const timeoutOption = (
+/**
+ * A timeout option (the client's, or one call's) as a positive duration, or a `ConfigurationError` naming the
+ * option: a typo ("2 minuts"), an object, a negative or NaN timeout is the caller's mistake, refused rather
+ * than thrown or turned into an instant `TaskTimeoutError`. The one parser of both.
+ */
+export const parseTimeout = (
   input: Duration.Input | undefined,
-): Duration.Duration | undefined | typeof invalidTimeout => {
-  if (input === undefined) return undefined
+): Result.Result<Duration.Duration | undefined, ConfigurationError> => {
+  if (input === undefined) return Result.succeed(undefined)
+  let parsed: Option.Option<Duration.Duration>
   try {
-    const parsed = Duration.fromInput(input)
-    return Option.isSome(parsed) ? parsed.value : invalidTimeout
+    parsed = Duration.fromInput(input)
   } catch {
-    return invalidTimeout
+    parsed = Option.none()
   }
+  if (Option.isSome(parsed) && Duration.toMillis(parsed.value) > 0) return Result.succeed(parsed.value)
+  const shown =
+    typeof input === "string"
+      ? JSON.stringify(input)
+      : typeof input === "number"
+        ? String(input)
+        : typeof input
+  return Result.fail(
+    new ConfigurationError({
+      detail: `timeout must be a positive duration such as "2 minutes" or 120000 (ms), got ${excerptOf(shown, 64)}.`,
+    }),
+  )
 }
-
-const malformedTimeout = (input: unknown) =>
-  new ConfigurationError({
-    detail: `timeout must be a positive duration such as "2 minutes" or 120000 (ms), got ${
-      typeof input === "string"
-        ? JSON.stringify(input.slice(0, 64))
-        : typeof input === "number"
-          ? String(input)
-          : typeof input
-    }.`,
-  })
 
 const toRedacted = (key: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>
   Redacted.isRedacted(key) ? key : Redacted.make(key, { label: "apiKey" })
@@ -171,8 +175,9 @@ export const make = (
     const keyless = options.keyless === true
     // Checked at run time too: a plain-JS caller can pass both.
     if (keyless && options.apiKey !== undefined) return Effect.fail(keyGivenToKeyless())
-    const timeout = timeoutOption(options.timeout)
-    if (timeout === invalidTimeout) return Effect.fail(malformedTimeout(options.timeout))
+    const parsed = parseTimeout(options.timeout)
+    if (Result.isFailure(parsed)) return Effect.fail(parsed.failure)
+    const timeout = parsed.success
     return validate({
       apiKey: keyless ? Redacted.make("", { label: "apiKey" }) : toRedacted(options.apiKey ?? ""),
       keyless,

@@ -1,0 +1,160 @@
+/**
+ * The frame around every public call that runs a task (solve, getToken, waitForResult): its span, its
+ * timeout (a `TaskTimeoutError` saying where the task stands), its events (`Solved` / `Failed` with the
+ * elapsed time), its metrics, and the task's progress recorded on every error raised once the task exists,
+ * so `waitForResult(error)` resumes it inside the same budget and window.
+ */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Result from "effect/Result"
+import type * as Tracer from "effect/Tracer"
+import { type ConfigurationError, TaskTimeoutError, withTaskProgress } from "../../domain/Errors.ts"
+import type { SolveCost, Solved } from "../../domain/Outcome.ts"
+import { parseTimeout } from "../ClientConfig.ts"
+import { type EventListener, type LifecycleEvent, notifyListeners } from "../Events.ts"
+import type { LifecycleEnv, Progress } from "./Env.ts"
+import { countCost, countFailed, countSolved, errorCodeOf, recordFailure } from "./Metrics.ts"
+
+/** What a call's body gets from its frame. */
+export interface CallFrame {
+  readonly startedAt: number
+  readonly progress: Progress
+  readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
+}
+
+export interface CallFrameOptions {
+  readonly taskType: string
+  readonly timeout: Duration.Input | undefined
+  readonly onEvent: EventListener | undefined
+  readonly span: string
+}
+
+/** Delivers an event to the client-level listeners, then to the call's own. */
+const publishEvent = (env: LifecycleEnv, local: EventListener | undefined, event: LifecycleEvent) =>
+  Effect.andThen(
+    env.publish(event),
+    Effect.sync(() => notifyListeners(local, event)),
+  )
+
+/** A call's outcome: its task, solution and queries, when it was solved, and what it cost when known. */
+export const solvedOf = <S>(
+  taskId: string,
+  taskType: string,
+  solution: S,
+  queries: number,
+  now: number,
+  startedAt: number,
+  cost: SolveCost | undefined,
+): Solved<S> => ({
+  taskId,
+  taskType,
+  solution,
+  queries,
+  elapsedMs: now - startedAt,
+  solvedAt: now,
+  ...(cost === undefined ? {} : { cost }),
+})
+
+export const withCallFrame = <A, E extends { readonly _tag: string }, R>(
+  env: LifecycleEnv,
+  options: CallFrameOptions,
+  body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
+): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
+  // useSpan, and the span handed down explicitly (`Progress.span`): `withSpan`, or providing the parent span,
+  // changes the context, and every waiting call would hold its copy. The span tree is the same.
+  // Its attributes are set when it ends: a span's attribute map, created by the first one, would be held by
+  // every waiting call.
+  Effect.useSpan(options.span, (span) => callFrame(env, options, body, span))
+
+const callFrame = <A, E extends { readonly _tag: string }, R>(
+  env: LifecycleEnv,
+  options: CallFrameOptions,
+  body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
+  span: Tracer.Span,
+): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
+  Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
+    const progress: Progress = {
+      taskId: undefined,
+      queries: 0,
+      createdAt: undefined,
+      createTaskSent: false,
+      span,
+    }
+    const emit = (event: LifecycleEvent) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        publishEvent(env, options.onEvent, { ...event, elapsedMs: now - startedAt }),
+      )
+    const parsed = parseTimeout(options.timeout ?? env.config.timeout)
+    const timeout = Result.isSuccess(parsed) ? parsed.success : undefined
+    // Every error raised once the task exists records where it stands, so `waitForResult(error)` resumes it
+    // inside the same query budget and result window.
+    const run = Effect.mapError(body({ startedAt, progress, emit }), (error) =>
+      progress.taskId === undefined ? error : withTaskProgress(error, progress),
+    )
+    const bounded: Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> = Result.isFailure(
+      parsed,
+    )
+      ? Effect.fail(parsed.failure)
+      : timeout === undefined
+        ? run
+        : run.pipe(
+            Effect.timeoutOrElse({
+              duration: timeout,
+              orElse: () =>
+                Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  Effect.fail(
+                    new TaskTimeoutError({
+                      taskId: progress.taskId,
+                      timeoutMs: Duration.toMillis(timeout),
+                      elapsedMs: now - startedAt,
+                      createTaskOutcome:
+                        progress.taskId === undefined && progress.createTaskSent ? "unknown" : undefined,
+                      ...(progress.taskId === undefined
+                        ? {}
+                        : { createdAt: progress.createdAt, queries: progress.queries }),
+                    }),
+                  ),
+                ),
+            }),
+          )
+    // One exit hook rather than tap + tapError + ensuring: each is a frame held while the task waits.
+    return Effect.onExit(bounded, (exit) => {
+      const annotate = Effect.sync(() => {
+        span.attribute("solvekit.task.type", options.taskType)
+        span.attribute("solvekit.task.id", progress.taskId ?? "")
+        span.attribute("solvekit.queries", progress.queries)
+      })
+      if (Exit.isSuccess(exit)) {
+        const { cost } = exit.value
+        return Effect.andThen(
+          emit({
+            _tag: "Solved",
+            taskType: options.taskType,
+            taskId: exit.value.taskId,
+            queries: exit.value.queries,
+            elapsedMs: 0,
+            ...(cost === undefined ? {} : { cost: { amount: cost.amount, currency: cost.currency } }),
+          }),
+          Effect.andThen(countSolved, Effect.andThen(countCost(cost), annotate)),
+        )
+      }
+      const failure = Cause.findError(exit.cause)
+      if (Result.isFailure(failure)) return annotate
+      const error = failure.success
+      return Effect.andThen(
+        emit({
+          _tag: "Failed",
+          taskType: options.taskType,
+          taskId: progress.taskId,
+          queries: progress.queries,
+          elapsedMs: 0,
+          error: error._tag,
+          errorCode: errorCodeOf(error),
+        }),
+        Effect.andThen(recordFailure(error), Effect.andThen(countFailed, annotate)),
+      )
+    })
+  })
