@@ -16,10 +16,55 @@ export interface ConnectionInfo {
 /** A web-standard handler that also accepts connection details. */
 export type WebHandler = (request: Request, info: ConnectionInfo) => Promise<Response>
 
+/** A body of events written as they happen (the relay's solve stream), not an answer to write whole. */
+const isEventStream = (response: Response): boolean => {
+  const type = response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase()
+  return type === "application/x-ndjson" || type === "text/event-stream"
+}
+
+/**
+ * Writes a streamed body chunk by chunk as the handler produces it, waiting while the socket is full. When the
+ * client goes away (`closed`), the body is cancelled: the handler hears it and stops its work.
+ */
+const pump = async (
+  body: ReadableStream<Uint8Array>,
+  res: ServerResponse,
+  closed: AbortSignal,
+): Promise<void> => {
+  const reader = body.getReader()
+  const cancel = () => void reader.cancel().catch(() => undefined)
+  closed.addEventListener("abort", cancel, { once: true })
+  res.flushHeaders()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done || closed.aborted) break
+      if (!res.write(value)) await drained(res)
+    }
+  } finally {
+    closed.removeEventListener("abort", cancel)
+  }
+  res.end()
+}
+
+/** Resolves once the socket takes more, or is gone. */
+const drained = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const go = () => {
+      res.off("drain", go)
+      res.off("close", go)
+      resolve()
+    }
+    res.on("drain", go)
+    res.on("close", go)
+  })
+
 /**
  * Adapts a web-standard handler to `node:http` (and Express, which uses the same request/response objects).
  * The peer address is passed as `info.remoteAddress`. If a body parser already consumed the body
- * (`req.body` set), that body is used.
+ * (`req.body` set), that body is used. A response of events (`application/x-ndjson`, `text/event-stream`:
+ * the relay's solve stream) is written as it is produced, and cancelled when the client goes away; any other
+ * is written whole.
  *
  * @example
  * http.createServer(toNodeHandler(relay.handle)).listen(8080)
@@ -77,6 +122,7 @@ export const toNodeHandler =
         res.end()
         return
       }
+      if (isEventStream(response)) return pump(response.body, res, controller.signal)
       res.end(Buffer.from(await response.arrayBuffer()))
     }
     run().catch((error: unknown) => {

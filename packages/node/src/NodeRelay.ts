@@ -22,6 +22,11 @@
  * 5. passes the provider's answer (errors included) through, with the key scrubbed from it, and sets CORS
  *    headers for the origins you allow.
  *
+ * Or the browser sends the task once to `<relay>/solve` (`@solvekit/browser/relay` does): the relay admits it by
+ * the same checks, runs the whole lifecycle with its own client, and streams the task's progress back as NDJSON
+ * lines of core's lifecycle events, ending with `Solved` or `Failed` (the typed error); the page aborting the
+ * request stops the solve, and `{ taskId }` resumes a task the same client owns (see `relay/Solve.ts`).
+ *
  * It is a web-standard handler, `(request: Request) => Promise<Response>`, so it mounts in Hono, Deno-style
  * servers and anything with `Request`/`Response`; `toNodeHandler` (NodeHandler.ts) adapts it to `node:http`
  * and Express.

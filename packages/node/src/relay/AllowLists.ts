@@ -7,16 +7,21 @@
  * @since 0.1.0
  */
 import type { Provider } from "@solvekit/core"
+import { echoed } from "./Echo.ts"
 import type { RelayOptions, WebsiteRule } from "./Options.ts"
 import { isRecord } from "./Requests.ts"
-import { badRequest, Refusal, refusal } from "./Responses.ts"
+import { InvalidTaskRefusal, Refusal, refusal } from "./Responses.ts"
 import { type DecodedTask, decodeTask, providerTask, typeNames, typeTable } from "./TaskInput.ts"
 import { websiteMatcher } from "./WebsiteRules.ts"
 
-/** A task that passed the allow-lists: the type name forwarded, and the task object to forward. */
+/**
+ * A task that passed the allow-lists: the type name forwarded, the task object to forward, and the decoded task
+ * it was built from (its definition and checked fields: what the solve endpoint gives the relay's own client).
+ */
 export interface AllowedTask {
   readonly type: string
   readonly task: Provider.WireTask
+  readonly decoded: DecodedTask
 }
 
 /** Checks a createTask / getToken body's task against the allow-lists. */
@@ -65,7 +70,14 @@ export const taskCheck = (
   return (body) => {
     const task = body.task
     if (!isRecord(task) || typeof task.type !== "string" || task.type === "") {
-      return badRequest("The request needs a task object with a type.")
+      const type = isRecord(task) && typeof task.type === "string" ? task.type : ""
+      return new InvalidTaskRefusal(
+        "ERROR_RELAY_BAD_REQUEST",
+        "The request needs a task object with a type.",
+        echoed(type),
+        "type",
+        "is missing",
+      )
     }
     const type = task.type
     const candidates = allowedTypes.get(type.toLowerCase())
@@ -81,6 +93,8 @@ export const taskCheck = (
     const checked = checkWebsite === undefined ? decoded : checkWebsite(decoded)
     if (checked instanceof Refusal) return checked
     const forwarded = providerTask(provider, checked)
-    return forwarded instanceof Refusal ? forwarded : { type: forwarded.type, task: forwarded }
+    return forwarded instanceof Refusal
+      ? forwarded
+      : { type: forwarded.type, task: forwarded, decoded: checked }
   }
 }

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { Provider } from "@solvekit/core"
+import type { PollPolicy, Provider } from "@solvekit/core"
 import type * as Redacted from "effect/Redacted"
 import type * as NodeConfig from "../NodeConfig.ts"
 import type { ConnectionInfo } from "../NodeHandler.ts"
@@ -74,6 +74,24 @@ export type RelayEvent =
       readonly status: number
       readonly errorCode: string
       readonly taskType?: string | undefined
+    }
+  | {
+      /** A solve run on the relay (`POST <relay>/solve`) ended: the task was solved, or why not. */
+      readonly _tag: "SolveEnded"
+      readonly endpoint: "solve"
+      readonly clientId: string
+      readonly taskType?: string | undefined
+      readonly taskId?: string | undefined
+      /** True when the solve waited for an existing task (`{ taskId }`) instead of creating one. */
+      readonly resumed: boolean
+      /** The HTTP status the page got: 200, the stream (a refused solve is a `Refused` event). */
+      readonly status: number
+      /** `"solved"`, or the failing error's `_tag` (`"AbortedError"` when the page left or the relay closed). */
+      readonly outcome: string
+      /** The provider's error code when the failure is an `ApiError`. */
+      readonly errorCode?: string | undefined
+      /** getTaskResult queries the task used. */
+      readonly queries: number
     }
 
 export interface RelayOptions {
@@ -182,18 +200,28 @@ export interface RelayOptions {
   /** Upstream request timeout in ms. Default 30 s (getToken: 150 s, it blocks until solved). */
   readonly upstreamTimeoutMs?: number | undefined
   /**
-   * Called for every forwarded and refused request. Text an event repeats from the request or the provider
+   * Called for every forwarded and refused request, and at the end of every solve run on the relay. Text an event repeats from the request or the provider
    * (`endpoint`, `taskType`, `errorCode`) is cut to 64 characters, control characters replaced by spaces.
    */
   readonly onEvent?: ((event: RelayEvent) => void) | undefined
+  /**
+   * The polling cadence of the solves the relay runs itself (`POST <relay>/solve`): `Policy.fixed("2 seconds")`,
+   * `Policy.defaultPolicy`, ... Default: one `AdaptivePolicy` for the relay, learning each task type's solve
+   * time from every page's solves, within the provider's limits (its query budget and result window hold
+   * whatever the policy says).
+   */
+  readonly solvePolicy?: PollPolicy | undefined
   /** The clock (ms since epoch). Default `Date.now`. */
   readonly now?: (() => number) | undefined
 }
 
 export interface Relay {
-  /** The web-standard handler. Mount it under any path: the last path segment names the endpoint. */
+  /**
+   * The web-standard handler. Mount it under any path: the last path segment names the endpoint (the
+   * provider's, forwarded, or `solve`, which the relay runs itself and answers with a stream).
+   */
   readonly handle: (request: Request, info?: ConnectionInfo) => Promise<Response>
-  /** Closes the upstream connection pool. */
+  /** Ends the solves running on the relay (their streams end with `AbortedError`) and closes the connection pool. */
   readonly close: () => Promise<void>
   readonly [Symbol.asyncDispose]: () => Promise<void>
 }

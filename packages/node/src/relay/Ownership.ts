@@ -25,8 +25,18 @@ const SHARE_RETRY_AFTER_SECONDS = 60
 
 interface OwnedTask {
   readonly clientId: string
+  /** When the relay admitted the request that created it: at or before the provider's own creation time. */
+  readonly createdAt: number
   readonly expiresAt: number
   pending: boolean
+  /** getTaskResult queries the relay made or forwarded for it, as far as it knows. */
+  queries: number
+}
+
+/** Where an owned task stands, as the relay saw it: what the solve endpoint resumes it with. */
+export interface OwnedProgress {
+  readonly createdAt: number
+  readonly queries: number
 }
 
 /** A task request's slot, held from its admission until the provider answers. */
@@ -98,12 +108,18 @@ export class TaskOwnership {
         if (!free()) return
         // A provider that answers an id twice: the older entry and its counts make way.
         this.#forget(taskId)
-        this.#owned.set(taskId, { clientId, expiresAt: at + this.#ttlMs, pending: unfinished })
+        this.#owned.set(taskId, {
+          clientId,
+          createdAt: at,
+          expiresAt: at + this.#ttlMs,
+          pending: unfinished,
+          queries: 0,
+        })
         if (!unfinished) this.#pending.add(clientId, -1)
       },
       holdUnknown: (at) => {
         if (!free()) return
-        this.#unknown.add({ clientId, expiresAt: at + this.#ttlMs, pending: true })
+        this.#unknown.add({ clientId, createdAt: at, expiresAt: at + this.#ttlMs, pending: true, queries: 0 })
       },
       release: () => {
         if (!free()) return
@@ -145,6 +161,19 @@ export class TaskOwnership {
   /** The client's unfinished tasks, those whose request is still in flight included. */
   pendingOf(clientId: string): number {
     return this.#pending.of(clientId)
+  }
+
+  /** Where an owned task stands (call after `check`): when it was admitted, and the queries made for it. */
+  progressOf(taskId: string): OwnedProgress | undefined {
+    const task = this.#owned.get(taskId)
+    return task === undefined ? undefined : { createdAt: task.createdAt, queries: task.queries }
+  }
+
+  /** Raises the count of queries made for a task (to `queries`, or by one): a resume continues from there. */
+  countQueries(taskId: string, queries?: number): void {
+    const task = this.#owned.get(taskId)
+    if (task !== undefined)
+      task.queries = queries === undefined ? task.queries + 1 : Math.max(task.queries, queries)
   }
 
   /** The task finished (solved, failed or answered with an error): it no longer counts as pending. */

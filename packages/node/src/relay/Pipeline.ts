@@ -1,13 +1,16 @@
 /**
  * The order a browser's request goes through: origin, endpoint, method, client, request limit, body, key,
  * allow-lists and task limits (or ownership, for a poll), the provider, and the answer passed on. Each check
- * runs before anything costlier, and every refusal is an event and a CapSolver-shaped answer.
+ * runs before anything costlier, and every refusal is an event and a CapSolver-shaped answer. The solve
+ * endpoint takes the same path up to the key, then its own (Solve.ts): the same admission or ownership check,
+ * and the lifecycle run on the relay instead of one forwarded request.
  *
  * @since 0.1.0
  */
 import { Provider } from "@solvekit/core"
 import { scrubSecrets } from "@solvekit/core/internal"
 import type { ConnectionInfo } from "../NodeHandler.ts"
+import { admitTask } from "./Admission.ts"
 import type { TaskCheck } from "./AllowLists.ts"
 import { type AnswerReading, readAnswer } from "./Answers.ts"
 import type { IdentityOf } from "./ClientIdentity.ts"
@@ -20,7 +23,7 @@ import {
   endpointOf,
   readJsonBody,
   routeOf,
-  taskTypeOf,
+  SOLVE_ENDPOINT,
 } from "./Requests.ts"
 import {
   type HeaderMap,
@@ -31,10 +34,11 @@ import {
   refusal,
   refusalResponse,
 } from "./Responses.ts"
+import { refusalError, type SolveParts, serveSolve } from "./Solve.ts"
 import { isOutcomeUnknown, outcomeUnknown, type Upstream, type UpstreamAnswer } from "./Upstream.ts"
 
 /** What one relay's requests share, built once by `createRelay`. */
-export interface RelayParts {
+export interface RelayParts extends SolveParts {
   readonly provider: Provider.Provider
   readonly upstream: Upstream
   readonly checkTask: TaskCheck
@@ -108,7 +112,8 @@ const serve = async (
   exchange: Exchange,
 ): Promise<Response> => {
   if (request.method === "OPTIONS") return preflightResponse(request, exchange.cors)
-  const route = routeOf(exchange.endpoint, parts.provider)
+  const route =
+    exchange.endpoint === SOLVE_ENDPOINT ? SOLVE_ROUTE : routeOf(exchange.endpoint, parts.provider)
   if (route instanceof Refusal) return refuse(parts, exchange, route)
   if (request.method !== "POST")
     return refuse(parts, exchange, refusal(405, "ERROR_RELAY_BAD_REQUEST", "Use POST."))
@@ -125,6 +130,10 @@ const serve = async (
   if (body instanceof Refusal) return refuse(parts, exchange, body)
   const keySent = clientKeyRefusal(body)
   if (keySent !== undefined) return refuse(parts, exchange, keySent)
+  if (route.endpoint === SOLVE_ENDPOINT) {
+    const solving = serveSolve(parts, request, exchange.cors, body, exchange.clientId, at)
+    return solving instanceof Response ? solving : refuse(parts, exchange, solving.refused, solving.taskType)
+  }
 
   const prepared = prepare(parts, route.endpoint, body, exchange.clientId, at)
   if ("refused" in prepared) return refuse(parts, exchange, prepared.refused, prepared.taskType)
@@ -151,8 +160,14 @@ const refuse = (parts: RelayParts, exchange: Exchange, failure: Refusal, taskTyp
     errorCode: failure.errorCode,
     taskType,
   })
-  return refusalResponse(failure, exchange.cors)
+  // The solve endpoint's page reads the typed error its refusal stands for.
+  return exchange.endpoint === SOLVE_ENDPOINT
+    ? refusalResponse(failure, exchange.cors, { error: refusalError(failure) })
+    : refusalResponse(failure, exchange.cors)
 }
+
+/** The solve endpoint's route: run by the relay, not forwarded. */
+const SOLVE_ROUTE = { endpoint: SOLVE_ENDPOINT } as const
 
 const prepare = (
   parts: RelayParts,
@@ -164,6 +179,8 @@ const prepare = (
   if (endpoint === "createTask" || endpoint === "getToken") return prepareTask(parts, body, clientId, at)
   const owned = parts.ownership.check(body.taskId, clientId, at)
   if (owned instanceof Refusal) return { refused: owned }
+  // Counted as sent: a solve that resumes the task later continues its budget from here.
+  if (endpoint === "getTaskResult") parts.ownership.countQueries(owned.taskId)
   // The id goes upstream as the browser sent it: other providers want their numeric ids back as numbers.
   return {
     payload:
@@ -171,26 +188,21 @@ const prepare = (
   }
 }
 
-/** A task passes the allow-lists, then the limits; only then is it counted. */
+/** A task admitted (see Admission.ts) is forwarded as it was checked. */
 const prepareTask = (
   parts: RelayParts,
   body: Record<string, unknown>,
   clientId: string,
   at: number,
 ): Prepared => {
-  const checked = parts.checkTask(body)
-  if (checked instanceof Refusal) return { refused: checked, taskType: taskTypeOf(body) }
-  const limited =
-    parts.limits.taskRefusal(clientId, at, parts.ownership.pendingOf(clientId)) ??
-    parts.ownership.capacityRefusal(clientId)
-  if (limited !== undefined) return { refused: limited, taskType: checked.type }
-  parts.limits.recordTask(clientId, at)
+  const admitted = admitTask(parts, body, clientId, at)
+  if ("refused" in admitted) return admitted
+  const { checked, reservation } = admitted
   return {
     // The developer id under the provider's field: CapSolver's `appId` string or an integer `softId`.
     payload: { task: checked.task, ...Provider.developerIdEntry(parts.provider, parts.upstream.appId) },
     taskType: checked.type,
-    // Taken before the first await: the requests that follow while this one is in flight count it.
-    reservation: parts.ownership.reserve(clientId),
+    reservation,
   }
 }
 

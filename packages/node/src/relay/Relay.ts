@@ -3,7 +3,8 @@
  *
  * @since 0.1.0
  */
-import { CapSolver } from "@solvekit/core"
+import { CapSolver, kyTransport, makePromiseClient, SolveKit } from "@solvekit/core"
+import * as Effect from "effect/Effect"
 import type { ConnectionInfo } from "../NodeHandler.ts"
 import { taskCheck } from "./AllowLists.ts"
 import { identityOf } from "./ClientIdentity.ts"
@@ -44,9 +45,25 @@ export const createRelay = (options: RelayOptions): Relay => {
   const now = options.now ?? Date.now
   const limits = new RateLimits(options.limits ?? {})
   const ownership = new TaskOwnership(provider)
+  // The solve endpoint's client: the relay's key, provider and connection pool; built on its first solve.
+  const solver = makePromiseClient(
+    SolveKit.layerFrom(
+      Effect.succeed({
+        config: { ...upstream.client, policy: options.solvePolicy ?? upstream.client.policy },
+        transport: kyTransport({
+          fetch: upstream.fetch,
+          maxBodyBytes: options.maxUpstreamBodyBytes,
+          headers: { "user-agent": "solvekit-node-relay" },
+        }),
+      }),
+    ),
+  )
   const parts: RelayParts = {
     provider,
     upstream,
+    solver,
+    watching: new Map(),
+    secrets: upstream.secrets,
     checkTask,
     limits,
     ownership,
@@ -62,7 +79,12 @@ export const createRelay = (options: RelayOptions): Relay => {
     crossSite: crossSiteCheck(options.allowOrigins),
   }
   const handle = (request: Request, info: ConnectionInfo = {}) => handleRequest(parts, request, info)
-  return { handle, close: upstream.close, [Symbol.asyncDispose]: upstream.close }
+  const close = async () => {
+    // The solves first (their streams end with AbortedError), then the connections they used.
+    await solver.dispose()
+    await upstream.close()
+  }
+  return { handle, close, [Symbol.asyncDispose]: close }
 }
 
 const listenerOf =

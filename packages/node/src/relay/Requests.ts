@@ -34,6 +34,15 @@ export interface BodyLimits {
   readonly readTimeoutMs: number
 }
 
+/**
+ * The relay's own endpoint (not the provider's): it runs a task's whole lifecycle on the server and streams
+ * its progress (Solve.ts).
+ */
+export const SOLVE_ENDPOINT = "solve"
+
+/** An endpoint whose body the relay reads: a forwarded one, or its own solve endpoint. */
+export type BodyEndpoint = RelayEndpoint | typeof SOLVE_ENDPOINT
+
 const endpoints: ReadonlySet<string> = new Set<RelayEndpoint>([
   "createTask",
   "getTaskResult",
@@ -84,7 +93,7 @@ export const routeOf = (endpoint: string, provider: Provider.Provider): Route | 
  */
 export const readJsonBody = async (
   request: Request,
-  endpoint: RelayEndpoint,
+  endpoint: BodyEndpoint,
   limits: BodyLimits,
 ): Promise<Record<string, unknown> | Refusal> => {
   const text = await readWithin(request, capOf(endpoint, limits), limits.readTimeoutMs)
@@ -99,8 +108,8 @@ export const readJsonBody = async (
   return isRecord(parsed) ? parsed : badRequest("The request body must be a JSON object.")
 }
 
-const capOf = (endpoint: RelayEndpoint, limits: BodyLimits): number =>
-  endpoint === "createTask" || endpoint === "getToken"
+const capOf = (endpoint: BodyEndpoint, limits: BodyLimits): number =>
+  endpoint === "createTask" || endpoint === "getToken" || endpoint === SOLVE_ENDPOINT
     ? limits.maxBytes
     : Math.min(limits.maxBytes, POLL_MAX_BODY_BYTES)
 

@@ -35,6 +35,22 @@ export class Refusal {
   }
 }
 
+/**
+ * A refusal of the task itself (its shape or a field), with what the solve endpoint needs to answer it as core's
+ * `InvalidTaskError`: the type, the first field at fault and its issue. Answered like any refusal elsewhere.
+ */
+export class InvalidTaskRefusal extends Refusal {
+  readonly taskType: string
+  readonly field: string
+  readonly issue: string
+  constructor(errorCode: string, errorDescription: string, taskType: string, field: string, issue: string) {
+    super(400, errorCode, errorDescription)
+    this.taskType = taskType
+    this.field = field
+    this.issue = issue
+  }
+}
+
 export const refusal = (
   status: number,
   errorCode: string,
@@ -61,9 +77,14 @@ const json = (status: number, body: unknown, headers: HeaderMap): Response =>
 
 /**
  * The response for a refusal, with the CORS headers of the request's origin. The description is bounded
- * whatever it quotes from the request (a task type, an endpoint name).
+ * whatever it quotes from the request (a task type, an endpoint name). `extra` adds fields to a JSON body (the
+ * solve endpoint's typed `error`).
  */
-export const refusalResponse = (failure: Refusal, cors: HeaderMap): Response => {
+export const refusalResponse = (
+  failure: Refusal,
+  cors: HeaderMap,
+  extra: Readonly<Record<string, unknown>> = {},
+): Response => {
   const description = echoed(failure.errorDescription, MAX_DESCRIPTION_CHARS)
   if (failure.plainText) {
     return new Response(`${failure.errorCode}: ${description}\n`, {
@@ -73,7 +94,7 @@ export const refusalResponse = (failure: Refusal, cors: HeaderMap): Response => 
   }
   return json(
     failure.status,
-    { errorId: 1, errorCode: failure.errorCode, errorDescription: description },
+    { errorId: 1, errorCode: failure.errorCode, errorDescription: description, ...extra },
     { ...cors, ...failure.headers },
   )
 }

@@ -12,7 +12,8 @@ import { type AnyTaskDefinition, Catalogue, ConfigurationError, type Provider, T
 import { inputFieldNames } from "@solvekit/core/internal"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import { type Refusal, refusal } from "./Responses.ts"
+import { echoed } from "./Echo.ts"
+import { InvalidTaskRefusal, type Refusal } from "./Responses.ts"
 
 /** An allow-list entry: a type name, or a task definition (the catalogue's, or one of the owner's own). */
 export type TypeEntry = string | { readonly type: string }
@@ -147,14 +148,20 @@ interface FieldProblem {
   readonly message: string
 }
 
-/** A 400 naming the fields, never their values (core's messages never quote a value either). */
+/**
+ * A 400 naming the fields, never their values (core's messages never quote a value either). The first problem
+ * is kept apart too, for the solve endpoint's `InvalidTaskError` (its field name bounded like any echo).
+ */
 const invalidTask = (type: string, problems: ReadonlyArray<FieldProblem>): Refusal => {
   const listed = problems.slice(0, MAX_SHOWN_ISSUES).map((p) => `${shown(p.field)} ${p.message}`)
   const more = problems.length > MAX_SHOWN_ISSUES ? `; and ${problems.length - MAX_SHOWN_ISSUES} more` : ""
-  return refusal(
-    400,
+  const first = problems[0] ?? { field: "", message: "is not valid" }
+  return new InvalidTaskRefusal(
     "ERROR_RELAY_INVALID_TASK",
     `The ${type} task cannot be forwarded: ${listed.join("; ")}${more}.`,
+    type,
+    echoed(first.field),
+    first.message,
   )
 }
 

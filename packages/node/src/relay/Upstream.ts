@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type ClientOptions, KyTransport, type Provider } from "@solvekit/core"
+import { type ClientConfigShape, type ClientOptions, KyTransport, type Provider } from "@solvekit/core"
 import { BodyTooLarge, readBodyCapped } from "@solvekit/core/internal"
 import * as Redacted from "effect/Redacted"
 import * as NodeConfig from "../NodeConfig.ts"
@@ -39,6 +39,12 @@ export interface Upstream {
   readonly appId: string | undefined
   /** What must never reach a browser or an event: the key. */
   readonly secrets: ReadonlyArray<string>
+  /**
+   * The settings a core client needs (key, base URL, provider, developer id), resolved as for `forward`, and
+   * the fetch over the same connection pool: the solve endpoint's client is built on them.
+   */
+  readonly client: ClientConfigShape
+  readonly fetch: typeof globalThis.fetch
   /** Closes the connection pool. */
   readonly close: () => Promise<void>
 }
@@ -94,7 +100,14 @@ export const connectUpstream = (options: RelayOptions, provider: Provider.Provid
     }
   }
   const close = () => NodeHttp.closeDispatcher(dispatcher)
-  return { forward, appId: resolved.client.appId, secrets: [key], close }
+  return {
+    forward,
+    appId: resolved.client.appId,
+    secrets: [key],
+    client: resolved.client,
+    fetch: upstreamFetch,
+    close,
+  }
 }
 
 /**
