@@ -10,7 +10,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { createEmulator } from "@solvekit/emulator"
-import { createRelay, toNodeHandler } from "@solvekit/node"
+import { createRelay, Policy, toNodeHandler } from "@solvekit/node"
 import type { TestProject } from "vitest/node"
 import { PIXEL_PNG_BASE64, TEST_KEYS } from "./fixtures.ts"
 import { TENANTS, type TenantName } from "./tenants.ts"
@@ -81,6 +81,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     baseUrl: emulatorUrl,
     allowTaskTypes: ["ReCaptchaV2TaskProxyLess", "ImageToTextTask"],
     allowOrigins: "*",
+    // The solve endpoint polls often, so token tasks the emulator readies in a few hundred ms finish quickly.
+    solvePolicy: Policy.fixed("100 millis"),
     // Every test shares one client id (the loopback address); the defaults are sized for one real user, and
     // the relay's default spending cap (60 tasks a minute, 2,000 a day) for a small site.
     limits: {
