@@ -466,7 +466,7 @@ describe("the relay's solve endpoint", () => {
     expect(auditOf(taskId).queriesAfterReady).toBe(0)
   })
 
-  it("closing the relay ends the running solves with AbortedError, resumable by taskId", async () => {
+  it("closing the relay ends the running solves with AbortedError carrying the taskId", async () => {
     const { url, relay } = await startRelay()
     const answer = await solve(url, recaptcha("emulator-solve-ms-600000"), {
       onLine: (line) => {
