@@ -8,8 +8,14 @@ import { gzipSync } from "node:zlib"
 import { Catalogue } from "@solvekit/core"
 import * as esbuild from "esbuild"
 
-/** Issue 7's target for the realistic entry, gzip bytes: reported in BENCHMARKS.md, not reached yet. */
-export const TARGET_GZIP_BYTES = 40 * 1024
+/** Issue 16's target for the key-mode entry, gzip bytes: reported in BENCHMARKS.md. */
+export const TARGET_GZIP_BYTES = 48 * 1024
+
+/** Issue 7's aim for the key-mode entry, which issue 16 keeps: 40 KB. */
+export const AIM_GZIP_BYTES = 40 * 1024
+
+/** Issue 16's target for the relay-mode entry (`RELAY_ENTRY_SOURCE`), gzip bytes. */
+export const RELAY_TARGET_GZIP_BYTES = 12 * 1024
 
 /**
  * The CI budget, gzip bytes: a regression guard at today's size plus a little room (59.8 KB on 2026-11-29,
@@ -107,6 +113,91 @@ const bundle = async (minify: boolean, contents = ENTRY_SOURCE, dir = resolveDir
   return output.contents
 }
 
+/** The light relay client (issue 16): the same page as `ENTRY_SOURCE`, through `@solvekit/browser/relay`. */
+export const RELAY_ENTRY = "@solvekit/browser/relay"
+
+export const RELAY_ENTRY_SOURCE = `import { createRelayClient } from "@solvekit/browser/relay"
+
+const client = createRelayClient({ relayUrl: "/captcha" })
+const { solution } = await client.solve({
+  type: "ReCaptchaV2TaskProxyLess",
+  websiteURL: location.href,
+  websiteKey: "6Le-wvkSAAAAAPBMRTvw0Q4Muexq9bi0DJwx_mJ-",
+})
+document.querySelector("#g-recaptcha-response")?.setAttribute("value", solution.gRecaptchaResponse)
+`
+
+/** The peers' equivalent page, through each one's public API; they hold the API key in the page. */
+export const PEER_ENTRY_SOURCES = {
+  "capsolver-npm": `import { Solver } from "capsolver-npm"
+
+const solver = new Solver({ apiKey: "YOUR_API_KEY" })
+const solution = await solver.recaptchav2proxyless({
+  websiteURL: location.href,
+  websiteKey: "6Le-wvkSAAAAAPBMRTvw0Q4Muexq9bi0DJwx_mJ-",
+})
+document.querySelector("#g-recaptcha-response")?.setAttribute("value", solution.gRecaptchaResponse)
+`,
+  "capmonster-client": `import { CapMonsterCloudClientFactory, ClientOptions, RecaptchaV2Request } from "@zennolab_com/capmonstercloud-client"
+
+const client = CapMonsterCloudClientFactory.Create(new ClientOptions({ clientKey: "YOUR_API_KEY" }))
+const result = await client.Solve(
+  new RecaptchaV2Request({ websiteURL: location.href, websiteKey: "6Le-wvkSAAAAAPBMRTvw0Q4Muexq9bi0DJwx_mJ-" }),
+)
+document.querySelector("#g-recaptcha-response")?.setAttribute("value", result.solution?.gRecaptchaResponse)
+`,
+} as const
+
+export type EntrySize =
+  | {
+      readonly status: "measured"
+      readonly minifiedBytes: number
+      readonly gzipBytes: number
+    }
+  /** The bundler refused the entry (say, Node built-ins a browser does not have): its first errors. */
+  | { readonly status: "failed"; readonly reason: string }
+  /** The entry's module does not exist yet. */
+  | { readonly status: "pending"; readonly reason: string }
+
+const esbuildErrors = (error: unknown): string => {
+  const errors = (error as { errors?: ReadonlyArray<{ text: string }> }).errors
+  if (errors === undefined || errors.length === 0)
+    return error instanceof Error ? error.message : String(error)
+  const texts = [...new Set(errors.map((e) => e.text))]
+  return `${texts.slice(0, 4).join("; ")}${texts.length > 4 ? `; and ${texts.length - 4} more` : ""}`
+}
+
+/** Minified and gzipped size of an entry, or why it cannot be bundled for browsers. */
+export const measureEntry = async (contents: string, dir = resolveDir): Promise<EntrySize> => {
+  try {
+    const minified = await bundle(true, contents, dir)
+    return {
+      status: "measured",
+      minifiedBytes: minified.byteLength,
+      gzipBytes: gzipSync(minified, { level: 9 }).byteLength,
+    }
+  } catch (error) {
+    return { status: "failed", reason: esbuildErrors(error) }
+  }
+}
+
+/**
+ * The relay-mode page (`RELAY_ENTRY_SOURCE`): "pending" while `@solvekit/browser` has no `./relay` entry (or it
+ * is not built), so the report fills the row by itself once it exists.
+ */
+export const measureRelayBundle = async (): Promise<EntrySize> => {
+  const size = await measureEntry(RELAY_ENTRY_SOURCE)
+  if (size.status === "failed" && size.reason.includes(`Could not resolve "${RELAY_ENTRY}"`)) {
+    return { status: "pending", reason: `${RELAY_ENTRY} does not exist yet` }
+  }
+  return size
+}
+
+export const measurePeerBundles = async (): Promise<Record<keyof typeof PEER_ENTRY_SOURCES, EntrySize>> => ({
+  "capsolver-npm": await measureEntry(PEER_ENTRY_SOURCES["capsolver-npm"]),
+  "capmonster-client": await measureEntry(PEER_ENTRY_SOURCES["capmonster-client"]),
+})
+
 const containsLiteral = (code: string, name: string): boolean => new RegExp(`["'\`]${name}["'\`]`).test(code)
 
 /** The reCAPTCHA v2 module defines these siblings of the used type (the used type names its proxied variant). */
@@ -130,3 +221,18 @@ export const measureBundle = async (): Promise<BundleFigures> => {
     catalogueSize: types.length,
   }
 }
+
+export interface BundleResult {
+  /** The key-mode page (`ENTRY_SOURCE`), the one the CI budget guards. */
+  readonly key: BundleFigures
+  /** The relay-mode page (`RELAY_ENTRY_SOURCE`). */
+  readonly relay: EntrySize
+  readonly peers: Record<keyof typeof PEER_ENTRY_SOURCES, EntrySize>
+}
+
+/** Every page of the bundle section: key mode, relay mode and the peers'. */
+export const measureBundles = async (): Promise<BundleResult> => ({
+  key: await measureBundle(),
+  relay: await measureRelayBundle(),
+  peers: await measurePeerBundles(),
+})

@@ -1,62 +1,135 @@
 /**
- * Cold start: a fresh Node process that imports `@solvekit/node` and creates a client, against a bare
- * `node -e ""` process started the same way, interleaved, median of several runs. The import and creation
- * times are also read inside the process.
+ * Cold start, side by side with the peers (issue 16): a fresh Node process that loads a client library and
+ * creates a client, as a CLI run or a serverless function does, next to a bare `node -e ""`, interleaved,
+ * median of several runs each. Wall time is the parent's, from spawn to exit; peak memory is the child's own
+ * peak resident set (`process.resourceUsage().maxRSS`, read as its last act). solvekit's import and client
+ * creation are also timed inside its process.
  */
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { median } from "./Stats.ts"
 
+export type ColdStartSubject = "bare" | "solvekit" | "capsolver-npm" | "capmonster-client"
+
+export interface ColdStartFigures {
+  readonly subject: ColdStartSubject
+  /** Median wall time of the whole process, ms. */
+  readonly wallMs: number
+  /** Median peak RSS of the process, bytes. */
+  readonly peakRssBytes: number
+}
+
 export interface ColdStartResult {
   readonly runs: number
-  /** Median wall time of the whole process, ms. */
-  readonly bareProcessMs: number
-  readonly clientProcessMs: number
-  /** Median in-process times, ms. */
+  readonly rows: ReadonlyArray<ColdStartFigures>
+  /** Median in-process times of solvekit's run, ms. */
   readonly importMs: number
   readonly createClientMs: number
 }
 
-const CLIENT_SCRIPT = `
-const t0 = performance.now()
+const report = `process.stdout.write(JSON.stringify({ maxRss: process.resourceUsage().maxRSS * 1024, ...timing }))`
+
+/** What each subject's process runs: load the library, create a client, report. */
+export const coldStartScripts: Record<
+  ColdStartSubject,
+  { readonly args: ReadonlyArray<string>; readonly code: string }
+> = {
+  bare: { args: ["-e"], code: `const timing = {}; ${report}` },
+  solvekit: {
+    args: ["--input-type=module", "-e"],
+    code: `const t0 = performance.now()
 const { createClient } = await import("@solvekit/node")
 const t1 = performance.now()
 const client = createClient({ apiKey: "k" })
 const t2 = performance.now()
-process.stdout.write(JSON.stringify({ importMs: t1 - t0, createClientMs: t2 - t1 }))
 await client.dispose()
-`
+const timing = { importMs: t1 - t0, createClientMs: t2 - t1 }
+${report}`,
+  },
+  "capsolver-npm": {
+    args: ["-e"],
+    code: `const { Solver } = require("capsolver-npm")
+new Solver({ apiKey: "k" })
+const timing = {}
+${report}`,
+  },
+  "capmonster-client": {
+    args: ["-e"],
+    code: `const { CapMonsterCloudClientFactory, ClientOptions } = require("@zennolab_com/capmonstercloud-client")
+CapMonsterCloudClientFactory.Create(new ClientOptions({ clientKey: "k" }))
+const timing = {}
+${report}`,
+  },
+}
 
-// Run from this package so that `@solvekit/node` resolves to the workspace build.
+export const coldStartSubjects: ReadonlyArray<ColdStartSubject> = [
+  "bare",
+  "solvekit",
+  "capsolver-npm",
+  "capmonster-client",
+]
+
+// Run from this package so that every library resolves from its node_modules (the peers are devDependencies).
 const cwd = fileURLToPath(new URL("..", import.meta.url))
 
-const timed = (args: ReadonlyArray<string>): { ms: number; stdout: string } => {
+interface Run {
+  readonly wallMs: number
+  readonly maxRss: number
+  readonly importMs?: number
+  readonly createClientMs?: number
+}
+
+const timed = (subject: ColdStartSubject): Run => {
+  const { args, code } = coldStartScripts[subject]
   const start = performance.now()
-  const stdout = execFileSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env } })
-  return { ms: performance.now() - start, stdout }
+  const stdout = execFileSync(process.execPath, [...args, code], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env },
+  })
+  const wallMs = performance.now() - start
+  return { wallMs, ...(JSON.parse(stdout) as Omit<Run, "wallMs">) }
 }
 
 export const runColdStart = (runs = 15): ColdStartResult => {
-  const bare: Array<number> = []
-  const client: Array<number> = []
-  const imports: Array<number> = []
-  const creates: Array<number> = []
+  const all = new Map<ColdStartSubject, Array<Run>>(coldStartSubjects.map((subject) => [subject, []]))
   // One unmeasured round warms the OS file cache.
-  timed(["-e", ""])
-  timed(["--input-type=module", "-e", CLIENT_SCRIPT])
+  for (const subject of coldStartSubjects) timed(subject)
   for (let i = 0; i < runs; i++) {
-    bare.push(timed(["-e", ""]).ms)
-    const run = timed(["--input-type=module", "-e", CLIENT_SCRIPT])
-    client.push(run.ms)
-    const inside = JSON.parse(run.stdout) as { importMs: number; createClientMs: number }
-    imports.push(inside.importMs)
-    creates.push(inside.createClientMs)
+    // Interleaved, the order rotating: drift in the machine's load hits every subject alike.
+    for (let j = 0; j < coldStartSubjects.length; j++) {
+      const subject = coldStartSubjects[(i + j) % coldStartSubjects.length]!
+      all.get(subject)?.push(timed(subject))
+    }
   }
+  const of = (subject: ColdStartSubject) => all.get(subject) ?? []
   return {
     runs,
-    bareProcessMs: median(bare),
-    clientProcessMs: median(client),
-    importMs: median(imports),
-    createClientMs: median(creates),
+    rows: coldStartSubjects.map((subject) => ({
+      subject,
+      wallMs: median(of(subject).map((run) => run.wallMs)),
+      peakRssBytes: median(of(subject).map((run) => run.maxRss)),
+    })),
+    importMs: median(of("solvekit").map((run) => run.importMs ?? Number.NaN)),
+    createClientMs: median(of("solvekit").map((run) => run.createClientMs ?? Number.NaN)),
   }
+}
+
+/** solvekit's process against capsolver-npm's (the issue's yardstick) and the CapMonster client's. */
+export const coldStartVerdict = (result: ColdStartResult) => {
+  const of = (subject: ColdStartSubject) => result.rows.find((row) => row.subject === subject)
+  const solvekit = of("solvekit")
+  const ratios = (["capsolver-npm", "capmonster-client"] as const).map((peer) => {
+    const other = of(peer)
+    return {
+      peer,
+      wall: solvekit !== undefined && other !== undefined ? solvekit.wallMs / other.wallMs : Number.NaN,
+      rss:
+        solvekit !== undefined && other !== undefined
+          ? solvekit.peakRssBytes / other.peakRssBytes
+          : Number.NaN,
+    }
+  })
+  const yardstick = ratios[0]!
+  return { ratios, yardstick, met: yardstick.wall <= 1.5 && yardstick.rss <= 1.5 }
 }

@@ -1,10 +1,21 @@
 /** Renders the benchmark results as BENCHMARKS.md. */
-import type { BundleFigures } from "./BundleSize.ts"
-import { BUDGET_GZIP_BYTES, ENTRY_SOURCE, TARGET_GZIP_BYTES, USED_TASK_TYPE } from "./BundleSize.ts"
+import type { BundleResult } from "./BundleSize.ts"
 import type { ColdStartResult } from "./ColdStart.ts"
+import type { CpuResult } from "./Cpu.ts"
 import type { Machine } from "./Machine.ts"
+import { f1, f2, status, table } from "./Markdown.ts"
 import type { MemoryResult } from "./Memory.ts"
 import type { LoopFigures, OverheadResult } from "./Overhead.ts"
+import {
+  bundleSection,
+  bundleSummaryRows,
+  coldStartSection,
+  coldStartSummaryRow,
+  cpuSection,
+  cpuSummaryRow,
+  memorySection,
+  memorySummaryRow,
+} from "./PeerReport.ts"
 import type { PolicyUnderTest } from "./Policies.ts"
 import type { GuaranteeCheck, PhaseFigures, PollingRun, PollingSettings, Workload } from "./Polling.ts"
 import { mean } from "./Stats.ts"
@@ -21,10 +32,10 @@ export interface PollingResults {
   readonly guarantee: GuaranteeCheck
 }
 
-/** A section's result, or why it could not be measured. */
+/** A section's result, or why it could not be measured (`skipped`: left out of this run by `--only`). */
 export type Section<A> =
   | { readonly ok: true; readonly value: A }
-  | { readonly ok: false; readonly error: string }
+  | { readonly ok: false; readonly error: string; readonly skipped?: boolean }
 
 export interface Results {
   readonly date: Date
@@ -32,22 +43,12 @@ export interface Results {
   readonly machine: Machine
   readonly durationS: number
   readonly polling: Section<PollingResults>
+  readonly cpu: Section<CpuResult>
   readonly overhead: Section<OverheadResult>
   readonly memory: Section<MemoryResult>
-  readonly bundle: Section<BundleFigures>
+  readonly bundle: Section<BundleResult>
   readonly coldStart: Section<ColdStartResult>
 }
-
-const f1 = (n: number) => n.toFixed(1)
-const f2 = (n: number) => n.toFixed(2)
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
-const status = (ok: boolean) => (ok ? "**met**" : "**not met**")
-const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
-  [
-    `| ${header.join(" | ")} |`,
-    `| ${header.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ].join("\n")
 
 const runOf = (results: PollingResults, policy: PolicyUnderTest, workload: Workload, seed: number) =>
   results.runs.find((r) => r.policy === policy.label && r.workload === workload.label && r.seed === seed)
@@ -180,12 +181,14 @@ poll on both workloads (its early first query is nearly always wasted).
 `
 }
 
-const failedRow = (what: string, target: string, section: { readonly error: string }) => [
-  what,
-  target,
-  `not measured: ${section.error.replace(/\|/g, "/")}`,
-  "**failed**",
-]
+const failedRow = (
+  what: string,
+  target: string,
+  section: { readonly error: string; readonly skipped?: boolean },
+) =>
+  section.skipped === true
+    ? [what, target, "not run (`--only`)", "-"]
+    : [what, target, `not measured: ${section.error.replace(/\|/g, "/")}`, "**failed**"]
 
 const summary = (r: Results): string => {
   const rows: Array<Array<string>> = []
@@ -232,42 +235,40 @@ const summary = (r: Results): string => {
       : failedRow("throughput, SDK / raw fetch loop", ">= 0.8x", r.overhead),
   )
   rows.push(
-    r.memory.ok
-      ? [
-          "memory per in-flight task",
-          "< 4 KB",
-          `${kb(r.memory.value.sdk.heapBytesPerTask)} heap`,
-          status(r.memory.value.sdk.heapBytesPerTask < 4096),
-        ]
-      : failedRow("memory per in-flight task", "< 4 KB", r.memory),
+    r.cpu.ok
+      ? cpuSummaryRow(r.cpu.value)
+      : failedRow("CPU per solve, zero-delay tasks (solvekit / best peer)", "<= 1x the best peer's", r.cpu),
   )
   rows.push(
-    r.bundle.ok
-      ? [
-          "browser bundle, one token task (min + gzip)",
-          "<= 40 KB, one task type",
-          `${kb(r.bundle.value.gzipBytes)}, foreign task types: ${r.bundle.value.foreignTaskTypes.length}`,
-          status(
-            r.bundle.value.gzipBytes <= TARGET_GZIP_BYTES && r.bundle.value.foreignTaskTypes.length === 0,
-          ),
-        ]
-      : failedRow("browser bundle (min + gzip)", "<= 40 KB", r.bundle),
+    r.memory.ok
+      ? memorySummaryRow(r.memory.value)
+      : failedRow("heap per waiting solve", "< 4 KB and <= each peer's", r.memory),
   )
+  if (r.bundle.ok) rows.push(...bundleSummaryRows(r.bundle.value))
+  else
+    rows.push(
+      failedRow(
+        "browser bundles, one token task (min + gzip)",
+        "<= 48 KB key mode, <= 12 KB relay",
+        r.bundle,
+      ),
+    )
   rows.push(
     r.coldStart.ok
-      ? [
-          "cold start: import @solvekit/node + createClient",
-          "reported",
-          `${f1(r.coldStart.value.importMs + r.coldStart.value.createClientMs)} ms in-process`,
-          "-",
-        ]
-      : failedRow("cold start", "reported", r.coldStart),
+      ? coldStartSummaryRow(r.coldStart.value)
+      : failedRow(
+          'cold start: import @solvekit/node + createClient / require("capsolver-npm")',
+          "<= 1.5x",
+          r.coldStart,
+        ),
   )
   return table(["what", "target", "measured", "status"], rows)
 }
 
-const notMeasured = (title: string, section: { readonly error: string }) =>
-  `${title}\n\nNot measured in this run: ${section.error}\n`
+const notMeasured = (title: string, section: { readonly error: string; readonly skipped?: boolean }) =>
+  section.skipped === true
+    ? `${title}\n\nNot run this time (\`--only\`).\n`
+    : `${title}\n\nNot measured in this run: ${section.error}\n`
 
 const loopRow = (label: string, loop: LoopFigures): Array<string> => [
   label,
@@ -277,7 +278,7 @@ const loopRow = (label: string, loop: LoopFigures): Array<string> => [
   f1(loop.cpuMs / 1000),
 ]
 
-const overheadSection = (overhead: OverheadResult): string => `## 2. Overhead
+const overheadSection = (overhead: OverheadResult): string => `## 3. Throughput against the raw loop
 
 ${overhead.sdk.solves} zero-delay tasks (\`emulator-instant\`, ready at the first query) per client, concurrency
 ${overhead.concurrency}, against one emulator served on loopback by a child process (so the CPU figures are the
@@ -319,92 +320,6 @@ its options on every call, which the raw loop does not; with both clients on one
 the client's CPU is the limit.
 `
 
-const memorySection = (memory: MemoryResult): string => `## 3. Memory
-
-${memory.tasks} solves in flight at once (created, waiting for their first query), each client measured in a
-fresh process with \`--expose-gc\` after full collections, against an emulator in another process. SDK:
-\`@solvekit/node\` Promise client, one \`solve\` per task with an \`AbortSignal\`. Raw: the hand-written loop's
-equivalent (a pending async function, a timer and an abort listener per task). Effect floor: what any client
-built on Effect pays, one fiber per task run from a Promise (\`ManagedRuntime.runPromise\` with an
-\`AbortSignal\`) that fetches createTask and then waits on \`Effect.sleep\`, with no lifecycle, limits, spans
-or events.
-
-${table(
-  ["client", "heap before", "heap during", "heap per task", "RSS before", "RSS during", "RSS per task"],
-  [memory.sdk, memory.raw, memory.effect].map((m, i) => [
-    ["SDK", "raw loop", "Effect floor"][i] ?? "",
-    kb(m.before.heapUsed),
-    kb(m.during.heapUsed),
-    `${Math.round(m.heapBytesPerTask)} B`,
-    kb(m.before.rss),
-    kb(m.during.rss),
-    `${Math.round(m.rssBytesPerTask)} B`,
-  ]),
-)}
-
-Reading: ${Math.round(memory.sdk.heapBytesPerTask)} heap bytes per in-flight solve (target < 4096),
-${f1(memory.sdk.heapBytesPerTask / memory.raw.heapBytesPerTask)}x the raw loop's. The Effect floor is ${Math.round(memory.effect.heapBytesPerTask)} bytes${memory.effect.heapBytesPerTask >= 4096 ? ", already over the target with no SDK code" : ""}; the
-difference, ${Math.round(memory.sdk.heapBytesPerTask - memory.effect.heapBytesPerTask)} bytes, is the lifecycle's frames and closures (call frame, limits, policy,
-events, the solve's span) spread over some thirty small objects while the task waits. Under 4 KB needs
-waiting tasks held as records in a per-client poll scheduler rather than as suspended fibers, a redesign of
-the lifecycle. RSS moves in allocator-sized steps and is the noisier of the two.
-`
-
-const bundleSection = (bundle: BundleFigures): string => `## 4. Bundle size
-
-esbuild 0.28 \`--bundle --minify --format=esm --platform=browser\` of this entry, from the built packages, then
-gzip -9 (node:zlib):
-
-\`\`\`js
-${ENTRY_SOURCE.trimEnd()}
-\`\`\`
-
-${table(
-  ["unminified", "minified", "minified + gzip", "target (issue 7)", "status", "CI budget", "status"],
-  [
-    [
-      kb(bundle.rawBytes),
-      kb(bundle.minifiedBytes),
-      kb(bundle.gzipBytes),
-      kb(TARGET_GZIP_BYTES),
-      status(bundle.gzipBytes <= TARGET_GZIP_BYTES),
-      kb(BUDGET_GZIP_BYTES),
-      status(bundle.gzipBytes <= BUDGET_GZIP_BYTES),
-    ],
-  ],
-)}
-
-The CI budget is a regression guard at today's size plus a little room, not the target. The floor under it is
-measured in the same way: the smallest client the project's fixed stack allows (a \`ManagedRuntime\` Promise
-face, one Effect Schema struct decoded per answer, ky, a sleep and a timeout, and nothing of solvekit's:
-\`STACK_FLOOR_SOURCE\` in \`apps/bench/src/BundleSize.ts\`) weighs **${kb(bundle.stackFloorGzipBytes)}** gzip, leaving
-${kb(Math.max(0, TARGET_GZIP_BYTES - bundle.stackFloorGzipBytes))} of the 40 KB target for the task definitions, the typed errors, the provider's limits, retries, the
-learned policy and the Promise client's abort handling (${kb(bundle.gzipBytes - bundle.stackFloorGzipBytes)} today). Reaching 40 KB needs a
-design change (for example a Schema-free decode path, or fetch instead of ky, in browsers), not a trim.
-
-Task types in the bundle: ${bundle.taskTypesInBundle.map((t) => `\`${t}\``).join(", ")} of the catalogue's
-${bundle.catalogueSize} (${USED_TASK_TYPE} names its proxied variant \`ReCaptchaV2Task\` for error hints). Types
-from other catalogue modules: ${bundle.foreignTaskTypes.length === 0 ? "none" : bundle.foreignTaskTypes.join(", ")}.
-The same two checks run in CI (\`apps/bench/test/bundle-size.test.ts\`) and fail the test command.
-`
-
-const coldStartSection = (coldStart: ColdStartResult): string => `## 5. Cold start
-
-A fresh \`node\` process importing \`@solvekit/node\` and creating a client, next to a bare \`node -e ""\`,
-interleaved, median of ${coldStart.runs} runs each.
-
-${table(
-  ["measure", "median"],
-  [
-    ['bare `node -e ""` process', `${f1(coldStart.bareProcessMs)} ms`],
-    ["process that imports @solvekit/node and creates a client", `${f1(coldStart.clientProcessMs)} ms`],
-    ["difference", `${f1(coldStart.clientProcessMs - coldStart.bareProcessMs)} ms`],
-    ['in-process: `import("@solvekit/node")`', `${f1(coldStart.importMs)} ms`],
-    ["in-process: `createClient({ apiKey })`", `${f1(coldStart.createClientMs)} ms`],
-  ],
-)}
-`
-
 export const render = (r: Results): string => {
   const { machine } = r
   return `# Benchmarks
@@ -424,16 +339,23 @@ Benchmarks are not tests: nothing here is a timed assertion in CI except the det
 ${summary(r)}
 
 ${r.polling.ok ? `${pollingSection(r.polling.value)}\n${readPolling(r.polling.value)}` : notMeasured("## 1. Polling efficiency", r.polling)}
-${r.overhead.ok ? overheadSection(r.overhead.value) : notMeasured("## 2. Overhead", r.overhead)}
-${r.memory.ok ? memorySection(r.memory.value) : notMeasured("## 3. Memory", r.memory)}
-${r.bundle.ok ? bundleSection(r.bundle.value) : notMeasured("## 4. Bundle size", r.bundle)}
-${r.coldStart.ok ? coldStartSection(r.coldStart.value) : notMeasured("## 5. Cold start", r.coldStart)}
+${r.cpu.ok ? cpuSection(r.cpu.value) : notMeasured("## 2. CPU per solve, side by side with the peers", r.cpu)}
+${r.overhead.ok ? overheadSection(r.overhead.value) : notMeasured("## 3. Throughput against the raw loop", r.overhead)}
+${r.memory.ok ? memorySection(r.memory.value) : notMeasured("## 4. Memory per waiting solve, side by side with the peers", r.memory)}
+${r.bundle.ok ? bundleSection(r.bundle.value) : notMeasured("## 5. Bundle size", r.bundle)}
+${r.coldStart.ok ? coldStartSection(r.coldStart.value) : notMeasured("## 6. Cold start, side by side with the peers", r.coldStart)}
 ## Reproduce
 
 \`\`\`sh
-npm run bench            # the figures above (a few minutes)
-npm run bench -- --quick # smaller workloads, to try the harness
+npm run bench                          # the figures above (several minutes)
+npm run bench -- --quick               # smaller workloads, to try the harness
+npm run bench -- --only cpu,memory     # some sections (polling, cpu, overhead, memory, bundle, cold)
+npm run bench -- --help
 \`\`\`
+
+A run with \`--only\` writes \`apps/bench/.reports/BENCHMARKS.partial.md\` unless \`--out\` says where: only a
+complete run writes this file. The peers are devDependencies of \`apps/bench\` at exact versions (capsolver-npm
+2.1.9, @zennolab_com/capmonstercloud-client 2.6.1), installed by the ordinary \`pnpm install\`.
 
 \`scripts/bench.sh\` builds the packages (turbo), then runs \`node apps/bench/dist/main.js\`, which writes this
 file. The sources are in \`apps/bench/src\`; the learned policy is \`packages/core/src/engine/AdaptivePolicy.ts\`.
