@@ -37,3 +37,4 @@ export {
 } from "./lifecycle/Env.ts"
 export { type FeedbackOptions, type FeedbackTarget, feedback } from "./lifecycle/Feedback.ts"
 export { costTotal, errorsTotal, queriesTotal, requestsTotal, solvesTotal } from "./lifecycle/Metrics.ts"
+export { PollScheduler } from "./lifecycle/PollScheduler.ts"

@@ -220,9 +220,15 @@ export interface ClientParts {
 }
 
 /** The client service over one configuration and one transport. */
-const makeService = (config: ClientConfigShape, transport: TransportShape): Effect.Effect<SolveKitService> =>
+const makeService = (
+  config: ClientConfigShape,
+  transport: TransportShape,
+): Effect.Effect<SolveKitService, never, Scope.Scope> =>
   Effect.gen(function* () {
     const permits = yield* Semaphore.make(config.maxConcurrentRequests)
+    // One scheduler per client, on the services the client is built with (its Clock drives the waits).
+    const scheduler = new Lifecycle.PollScheduler(yield* Effect.context<never>())
+    yield* Effect.addFinalizer(() => scheduler.close())
     // Plain listeners rather than a PubSub: the event stream is optional and PubSub weighs on browser bundles.
     const listeners = new Set<(event: LifecycleEvent) => void>()
     if (config.onEvent !== undefined) listeners.add(config.onEvent)
@@ -231,6 +237,7 @@ const makeService = (config: ClientConfigShape, transport: TransportShape): Effe
       transport,
       permits,
       publish: (event) => Effect.sync(() => notifyListeners(listeners, event)),
+      scheduler,
     }
     // Sliding buffer: a slow consumer loses old events instead of slowing the solves down.
     const events = fromReader<LifecycleEvent>((scope) =>

@@ -14,6 +14,7 @@ import type { Transport } from "../../wire/Transport.ts"
 import type { ClientConfigShape } from "../ClientConfig.ts"
 import type { EventListener, LifecycleEvent } from "../Events.ts"
 import type * as Policy from "../Policy.ts"
+import type { PollScheduler } from "./PollScheduler.ts"
 
 /** Per-call options shared by every lifecycle call. */
 export interface CallOptions {
@@ -42,6 +43,8 @@ export interface LifecycleEnv {
   readonly permits: Semaphore.Semaphore
   /** Delivers an event to the client-level listener and stream. */
   readonly publish: (event: LifecycleEvent) => Effect.Effect<void>
+  /** Holds the client's tasks waiting between two queries, and runs each query when it is due. */
+  readonly scheduler: PollScheduler
 }
 
 /** Progress shared with the caller's wrappers (timeout, events) while the call runs. */

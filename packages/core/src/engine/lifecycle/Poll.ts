@@ -7,9 +7,15 @@
  *   instead of idling;
  * - polling stops at the first outcome (ready, or a non-transient error): no query after the outcome.
  */
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import type * as Pull from "effect/Pull"
+import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import {
   PollBudgetExhaustedError,
   type RequestError,
@@ -23,6 +29,7 @@ import { isTransient } from "./Classify.ts"
 import { decodeSolutionOf, type TaskCodec } from "./Codec.ts"
 import { CreateProbe, type LifecycleEnv, type Progress } from "./Env.ts"
 import { countQuery } from "./Metrics.ts"
+import type { ScheduledTask } from "./PollScheduler.ts"
 import { retrySchedule } from "./Retry.ts"
 import { bodyFor, fromResult, secretsOf, send } from "./Send.ts"
 
@@ -37,6 +44,17 @@ export interface PollParams<S> {
 }
 
 type LimitError = PollBudgetExhaustedError | TaskDeadlineError
+
+type Ready = Extract<Protocol.TaskState, { readonly _tag: "Ready" }>
+
+/** How a wait ends: the ready answer, or the error that stops polling. */
+type PollExit = Exit.Exit<Ready, RequestError | LimitError>
+
+/** The retry schedule's step for a run of failed attempts of one query. */
+type RetryStep = (
+  now: number,
+  error: RequestError | LimitError,
+) => Pull.Pull<[RequestError, Duration.Duration], RequestError | LimitError, RequestError>
 
 /** Consecutive unreadable getTaskResult answers retried before the DecodeError surfaces. */
 const MAX_DECODE_RETRIES = 2
@@ -57,15 +75,25 @@ const queryRetries = (env: LifecycleEnv) => {
 }
 
 /**
- * One task's polling state. Thousands of tasks may wait at once, so the helpers are methods on one object
- * rather than a closure each, and the effects they return are built when used, not held while waiting.
+ * One task's polling state, and its record in the client's poll scheduler while it waits between queries:
+ * task id, creation time and queries (in `params`), the next due time, the policy's view (`lastPendingMs`),
+ * the retry state of a failing query, and the waiter to resume. Thousands of tasks may wait at once, so the
+ * helpers are methods on this one object rather than a closure each.
  */
-class PollRun<S> {
+class PollRun<S> implements ScheduledTask {
   readonly env: LifecycleEnv
   readonly params: PollParams<S>
   /** No query starts at or after this instant (window − safety margin). */
   readonly deadline: number
   lastPendingMs: number | undefined = undefined
+  due = 0
+  heapIndex = -1
+  running: Fiber.Fiber<void> | undefined = undefined
+  done = false
+  /** The retry schedule's state while a query keeps failing; reset by an answer. */
+  retryStep: RetryStep | undefined = undefined
+  /** The waiter: the polling call, resumed once with the outcome. */
+  waiter: ((exit: PollExit) => void) | undefined = undefined
 
   constructor(env: LifecycleEnv, params: PollParams<S>) {
     const { limits } = env.config.provider
@@ -118,37 +146,36 @@ class PollRun<S> {
     )
   }
 
-  /** One attempt of a query: it passes the gate (counts the query, refuses it past the budget or deadline). */
-  attempt(): Effect.Effect<Protocol.TaskState, RequestError | LimitError> {
-    return Effect.flatMap(
-      Clock.currentTimeMillis,
-      (now): Effect.Effect<Protocol.TaskState, RequestError | LimitError> => {
-        const refused = this.ensureRoom(now, 0)
-        if (refused !== undefined) return Effect.fail(refused)
-        this.params.progress.queries += 1
-        return Effect.andThen(countQuery, this.request(now))
+  /**
+   * The retry schedule of a failing query: transient failures are retried with backoff inside the budget and
+   * the deadline (each retry passes the gate and counts as a query); a backoff that would end past the
+   * deadline is refused.
+   */
+  retrySchedule(): Schedule.Schedule<RequestError, RequestError | LimitError, RequestError | LimitError> {
+    const minGapMs = this.env.config.provider.limits.minQueryGapMs ?? 0
+    return retrySchedule(
+      this.env,
+      () => queryRetries(this.env),
+      (error, delayMs, now) => {
+        const delay = Math.max(delayMs, minGapMs)
+        const noRoom = this.ensureRoom(now, delay, error)
+        return noRoom === undefined ? Effect.succeed(delay) : Effect.fail(noRoom)
       },
     )
   }
 
-  /**
-   * One query: transient failures are retried with backoff inside the budget and the deadline (each retry
-   * passes the gate and counts as a query); a backoff that would end past the deadline is refused.
-   */
-  query(): Effect.Effect<Protocol.TaskState, RequestError | LimitError> {
-    const minGapMs = this.env.config.provider.limits.minQueryGapMs ?? 0
-    return Effect.retry(
-      this.attempt(),
-      retrySchedule(
-        this.env,
-        () => queryRetries(this.env),
-        (error, delayMs, now) => {
-          const delay = Math.max(delayMs, minGapMs)
-          const noRoom = this.ensureRoom(now, delay, error)
-          return noRoom === undefined ? Effect.succeed(delay) : Effect.fail(noRoom)
-        },
-      ),
-    )
+  /** The scheduler's step once due: one query attempt, then the next due time or the outcome. */
+  step(): Effect.Effect<void> {
+    return Effect.gen(() => stepOf(this))
+  }
+
+  /** Ends the wait with `exit`, once. */
+  settle(exit: PollExit): void {
+    if (this.done) return
+    this.done = true
+    const waiter = this.waiter
+    this.waiter = undefined
+    waiter?.(exit)
   }
 
   /** The policy's next delay, vetoed by the limits. */
@@ -190,25 +217,54 @@ function* nextDelayOf<S>(run: PollRun<S>, lastStatus: "created" | "idle" | "proc
   return delayMs
 }
 
-/** Queries until an outcome; the policy picks each delay, the limits veto it. */
-function* pollLoop<S>(run: PollRun<S>) {
-  const { params } = run
+/**
+ * One due step: the query attempt passes the gate (counts the query, refuses it past the budget or the
+ * deadline); a failure goes to the retry schedule (retried at its delay, or the outcome); an answer is
+ * published, and a pending one queued again at the policy's delay, vetoed by the limits.
+ */
+function* stepOf<S>(run: PollRun<S>) {
+  const { params, env } = run
   const { codec, progress, taskId } = params
-  for (;;) {
-    const state: Protocol.TaskState = yield* run.query()
-    if (state._tag === "Pending") run.lastPendingMs = (yield* Clock.currentTimeMillis) - params.createdAt
-    yield* params.emit({
-      _tag: "Polled",
-      taskType: codec.taskType,
-      taskId,
-      status: state._tag === "Ready" ? "ready" : state.status,
-      queries: progress.queries,
-      elapsedMs: 0,
-    })
-    if (state._tag === "Ready") return state
-    yield* Effect.sleep(Duration.millis(yield* run.nextDelay(state.status)))
+  const now = yield* Clock.currentTimeMillis
+  const refused = run.ensureRoom(now, 0)
+  if (refused !== undefined) return run.settle(Exit.fail(refused))
+  progress.queries += 1
+  yield* countQuery
+  const outcome = yield* Effect.result(run.request(now))
+  if (Result.isFailure(outcome)) {
+    run.retryStep ??= yield* Schedule.toStep(run.retrySchedule())
+    const failedAt = yield* Clock.currentTimeMillis
+    const retry = yield* Effect.result(run.retryStep(failedAt, outcome.failure))
+    if (Result.isSuccess(retry)) {
+      return env.scheduler.schedule(run, failedAt + Duration.toMillis(retry.success[1]))
+    }
+    const stop = retry.failure
+    return run.settle(Exit.fail(Cause.isDone(stop) ? outcome.failure : stop))
   }
+  run.retryStep = undefined
+  const state = outcome.success
+  if (state._tag === "Pending") run.lastPendingMs = (yield* Clock.currentTimeMillis) - params.createdAt
+  yield* params.emit({
+    _tag: "Polled",
+    taskType: codec.taskType,
+    taskId,
+    status: state._tag === "Ready" ? "ready" : state.status,
+    queries: progress.queries,
+    elapsedMs: 0,
+  })
+  if (state._tag === "Ready") return run.settle(Exit.succeed(state))
+  const delay = yield* Effect.result(run.nextDelay(state.status))
+  if (Result.isFailure(delay)) return run.settle(Exit.fail(delay.failure))
+  env.scheduler.schedule(run, (yield* Clock.currentTimeMillis) + delay.success)
 }
+
+/** Waits in the client's scheduler from `due` until the outcome; interrupting the wait removes the record. */
+const waitFor = <S>(run: PollRun<S>, due: number): Effect.Effect<Ready, RequestError | LimitError> =>
+  Effect.callback<Ready, RequestError | LimitError>((resume) => {
+    run.waiter = resume
+    run.env.scheduler.schedule(run, due)
+    return Effect.suspend(() => run.env.scheduler.cancel(run))
+  })
 
 function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
   params.progress.queries = params.queriesUsed
@@ -216,8 +272,8 @@ function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
   const probe = yield* CreateProbe
   if (probe !== undefined) probe.progress = params.progress
   const run = new PollRun(env, params)
-  yield* Effect.sleep(Duration.millis(yield* run.nextDelay("created")))
-  const final = yield* Effect.gen(() => pollLoop(run)).pipe(
+  const firstDelay = yield* run.nextDelay("created")
+  const final = yield* waitFor(run, (yield* Clock.currentTimeMillis) + firstDelay).pipe(
     Effect.tapError((error) =>
       error._tag === "ApiError" && error.reason === "Unsolvable" ? run.observe("failed") : Effect.void,
     ),
@@ -228,7 +284,8 @@ function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
 }
 
 /**
- * Polls getTaskResult until the task is ready or fails. Every query passes the gate in `PollRun.attempt`;
- * every wait (the policy's, a retry's backoff) is refused when it would end past the deadline.
+ * Polls getTaskResult until the task is ready or fails, as a record in the client's poll scheduler. Every
+ * query passes the gate in `stepOf`; every wait (the policy's, a retry's backoff) is refused when it would
+ * end past the deadline.
  */
 export const poll = <S>(env: LifecycleEnv, params: PollParams<S>) => Effect.gen(() => pollTask(env, params))
