@@ -85,8 +85,9 @@ target is read on the default policy.
 ${table(["dialect", "client", "CPU ms per solve", "vs raw loop", "solves/s", "runs (ms per solve)"], rows)}
 
 Reading: solvekit uses ${perDialect}. The best peer is ${short[verdict.best.client]} at ${f2(verdict.best.ms)} ms: solvekit's
-worst is ${ratio(verdict.worstSolvekit / verdict.best.ms)} it (target <= 1x). The peers validate nothing and
-cannot be aborted; solvekit decodes every answer, keeps the provider's limits, and emits spans, metrics and events.
+worst is ${ratio(verdict.worstSolvekit / verdict.best.ms)} it (target <= 1x). The peers check little more than \`errorId\`
+and their waits cannot be cut short; solvekit decodes every answer, keeps the provider's limits, can be aborted,
+and emits spans, metrics and events.
 `
 }
 

@@ -331,7 +331,7 @@ Machine: ${machine.cpuModel}, ${machine.cores} cores, ${f1(machine.memoryGiB)} G
 ${machine.node}; 1-minute load average ${f2(machine.loadAverage)} at the start (the machine is shared, so
 every comparison runs in the same process and the same run, and ratios are what count).
 
-Benchmarks are not tests: nothing here is a timed assertion in CI except the deterministic bundle-size budget
+Benchmarks are not tests: nothing here is a timed assertion in CI except the deterministic bundle-size budgets
 (\`apps/bench/test/bundle-size.test.ts\`, run by \`npm test\`).
 
 ## Summary
