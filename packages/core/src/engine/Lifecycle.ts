@@ -28,6 +28,7 @@ export { createOnly, getBalance, getToken, solve, waitForResult } from "./lifecy
 export { createTaskMayRetry, isTransient } from "./lifecycle/Classify.ts"
 export { rawCodec, type TaskCodec } from "./lifecycle/Codec.ts"
 export { createTask } from "./lifecycle/CreateTask.ts"
+export { type DetachedCall, type DetachedCallbacks, startDetached } from "./lifecycle/Detached.ts"
 export {
   type CallOptions,
   CreateProbe,

@@ -45,6 +45,8 @@ import { type EventListener, type LifecycleEvent, notifyListeners } from "../eng
 import {
   type CreatedTask,
   CreateProbe,
+  type DetachedCall,
+  type DetachedCallbacks,
   type FeedbackOptions,
   type FeedbackTarget,
   type Solved,
@@ -53,7 +55,13 @@ import {
 import type { PollPolicy } from "../engine/Policy.ts"
 import type { KyTransportOptions } from "../wire/KyTransport.ts"
 import type { Balance, FeedbackResult } from "../wire/Protocol.ts"
-import { DEFAULT_BATCH_CONCURRENCY, SolveKit, type TaskHandle, type WaitSolution } from "./SolveKit.ts"
+import {
+  DEFAULT_BATCH_CONCURRENCY,
+  detachedSolveOf,
+  SolveKit,
+  type TaskHandle,
+  type WaitSolution,
+} from "./SolveKit.ts"
 
 /** Options every Promise call accepts. */
 export interface SignalOptions {
@@ -264,17 +272,74 @@ class BatchLedger<R extends AnyTaskRequest> {
   }
 }
 
+/** What the client tracks while a call runs: a fiber, or a detached solve. */
+interface Running {
+  readonly interruptUnsafe: () => void
+  readonly addObserver: (observer: (exit: Exit.Exit<unknown, unknown>) => void) => unknown
+}
+
+/**
+ * A solve whose task waits with no fiber behind it (`Lifecycle.startDetached`): the create phase's fiber
+ * first, then the task's record in the client's scheduler. To the client it is one running call: an abort or
+ * `dispose` interrupts it (cancelling the record at once, its request aborted), and its observers get its
+ * exit. One object with methods, no closures: thousands may wait at once.
+ */
+class DetachedRun<A> implements Running, DetachedCallbacks<unknown> {
+  #fiber: Fiber.Fiber<void> | undefined = undefined
+  #waiting: DetachedCall | undefined = undefined
+  #exit: Exit.Exit<A, AnyError> | undefined = undefined
+  #observers: Array<(exit: Exit.Exit<A, AnyError>) => void> = []
+
+  /** Follows the create phase: a failure or interruption there is the call's end. */
+  attach(fiber: Fiber.Fiber<void>): void {
+    this.#fiber = fiber
+    fiber.addObserver((exit) => {
+      this.#fiber = undefined
+      if (Exit.isFailure(exit)) this.#end(Exit.failCause(exit.cause))
+    })
+  }
+
+  onExit(exit: Exit.Exit<unknown, { readonly _tag: string }>): void {
+    this.#end(exit as Exit.Exit<A, AnyError>)
+  }
+
+  onWaiting(call: DetachedCall): void {
+    if (this.#exit === undefined) this.#waiting = call
+  }
+
+  interruptUnsafe(): void {
+    if (this.#exit !== undefined) return
+    const waiting = this.#waiting
+    if (waiting !== undefined) {
+      waiting.cancel()
+      this.#end(Exit.interrupt())
+    }
+    this.#fiber?.interruptUnsafe()
+  }
+
+  addObserver(observer: (exit: Exit.Exit<A, AnyError>) => void): void {
+    if (this.#exit !== undefined) observer(this.#exit)
+    else this.#observers.push(observer)
+  }
+
+  #end(exit: Exit.Exit<A, AnyError>): void {
+    if (this.#exit !== undefined) return
+    this.#exit = exit
+    this.#waiting = undefined
+    const observers = this.#observers
+    this.#observers = []
+    for (const observer of observers) observer(exit)
+  }
+}
+
 export class PromiseClient implements SolveKitClient {
   readonly #runtime: ManagedRuntime.ManagedRuntime<SolveKit, ConfigurationError>
   /** The built client, once the runtime has built it. */
   #context: Context.Context<SolveKit> | undefined
   /** Calls running now (interrupted by `dispose`). */
-  readonly #inFlight = new Set<Fiber.Fiber<unknown, unknown>>()
+  readonly #inFlight = new Set<Running>()
   /** One abort listener per signal, for all the calls that share it. */
-  readonly #watched = new Map<
-    AbortSignal,
-    { readonly fibers: Set<Fiber.Fiber<unknown, unknown>>; readonly onAbort: () => void }
-  >()
+  readonly #watched = new Map<AbortSignal, { readonly fibers: Set<Running>; readonly onAbort: () => void }>()
   readonly #listeners = new Set<EventListener>()
   #disposed = false
 
@@ -282,11 +347,23 @@ export class PromiseClient implements SolveKitClient {
     this.#runtime = ManagedRuntime.make(layer)
   }
 
-  // Not an async function: its suspended frame would be held for the whole call.
   #run<A>(
     effect: Effect.Effect<A, AnyError, SolveKit>,
     signal: AbortSignal | undefined,
     call: CallState = NO_TASK,
+  ): Promise<A> {
+    return this.#enter(signal, call, (context) => this.#start(context, effect, signal))
+  }
+
+  /**
+   * Starts a call once the client is built: `start` runs it in the call's context (with the `CreateProbe`
+   * of a call that creates a task), and its exit becomes the Promise's outcome.
+   */
+  // Not an async function: its suspended frame would be held for the whole call.
+  #enter<A>(
+    signal: AbortSignal | undefined,
+    call: CallState,
+    start: (context: Context.Context<SolveKit>) => Promise<Exit.Exit<A, AnyError>>,
   ): Promise<A> {
     if (this.#disposed) {
       return Promise.reject(new ConfigurationError({ detail: "This solvekit client was disposed." }))
@@ -297,14 +374,14 @@ export class PromiseClient implements SolveKitClient {
       // The first calls wait for the runtime to build the client (once); then they run like any other.
       return this.#runtime.context().then((built) => {
         this.#context ??= built
-        return this.#run(effect, signal, call)
+        return this.#enter(signal, call, start)
       })
     }
     // Calls that create a task let the lifecycle mark their createTask in flight on `call`. Put in the
     // fiber's starting context: `provideService` would add a context change and its restore hook per call.
     const callContext =
       call.createTaskSent === undefined ? context : Context.add(context, CreateProbe, call as CreateProbe)
-    return this.#start(callContext, effect, signal).then((exit) => settle(exit, signal, call))
+    return start(callContext).then((exit) => settle(exit, signal, call))
   }
 
   /**
@@ -325,7 +402,7 @@ export class PromiseClient implements SolveKitClient {
   }
 
   /** Until `fiber` ends, `dispose` and an abort of `signal` interrupt it. */
-  #track(fiber: Fiber.Fiber<unknown, unknown>, signal: AbortSignal | undefined): void {
+  #track(fiber: Running, signal: AbortSignal | undefined): void {
     this.#inFlight.add(fiber)
     if (signal !== undefined) this.#watch(signal, fiber)
     fiber.addObserver(() => {
@@ -334,10 +411,10 @@ export class PromiseClient implements SolveKitClient {
     })
   }
 
-  #watch(signal: AbortSignal, fiber: Fiber.Fiber<unknown, unknown>): void {
+  #watch(signal: AbortSignal, fiber: Running): void {
     let watch = this.#watched.get(signal)
     if (watch === undefined) {
-      const fibers = new Set<Fiber.Fiber<unknown, unknown>>()
+      const fibers = new Set<Running>()
       const onAbort = () => {
         this.#watched.delete(signal)
         for (const watched of fibers) watched.interruptUnsafe()
@@ -349,7 +426,7 @@ export class PromiseClient implements SolveKitClient {
     watch.fibers.add(fiber)
   }
 
-  #unwatch(signal: AbortSignal, fiber: Fiber.Fiber<unknown, unknown>): void {
+  #unwatch(signal: AbortSignal, fiber: Running): void {
     const watch = this.#watched.get(signal)
     if (watch === undefined) return
     watch.fibers.delete(fiber)
@@ -364,26 +441,47 @@ export class PromiseClient implements SolveKitClient {
 
   #emit = (event: LifecycleEvent) => notifyListeners(this.#listeners, event)
 
-  /** solve and getToken: one tracked call with the per-call timeout, policy and listener. */
-  #solveWith<A>(
+  /**
+   * solve and getToken: one tracked call with the per-call timeout, policy and listener. Its task waits with no
+   * fiber behind it (a detached solve) when the client was built by `SolveKit.layerFrom`.
+   */
+  #solveWith<R extends AnyTaskRequest>(
+    task: R,
+    endpoint: "createTask" | "getToken",
     options: PromiseSolveOptions,
-    call: (kit: SolveKit["Service"], solveOptions: SolveOptions) => Effect.Effect<A, AnyError>,
-  ): Promise<A> {
+  ): Promise<Solved<SolutionOf<R>>> {
     const track = new CallTracker(this.#clientListener(), options.onEvent)
-    return this.#run(
-      SolveKit.use((kit) =>
-        call(kit, { timeout: options.timeout, policy: options.policy, onEvent: track.onEvent }),
-      ),
-      options.signal,
-      track,
-    )
+    const solveOptions: SolveOptions = {
+      timeout: options.timeout,
+      policy: options.policy,
+      onEvent: track.onEvent,
+    }
+    const { signal } = options
+    return this.#enter(signal, track, (context) => {
+      const detached = detachedSolveOf(Context.get(context, SolveKit))
+      if (detached === undefined) {
+        return this.#start(
+          context,
+          SolveKit.use((kit) =>
+            endpoint === "getToken" ? kit.getToken(task, solveOptions) : kit.solve(task, solveOptions),
+          ),
+          signal,
+        )
+      }
+      const run = new DetachedRun<Solved<SolutionOf<R>>>()
+      run.attach(Effect.runForkWith(context)(detached(task, endpoint, solveOptions, run)))
+      return new Promise((resolve) => {
+        this.#track(run, signal)
+        run.addObserver(resolve)
+      })
+    })
   }
 
   solve<R extends AnyTaskRequest>(
     task: R,
     options: PromiseSolveOptions = {},
   ): Promise<Solved<SolutionOf<R>>> {
-    return this.#solveWith(options, (kit, solveOptions) => kit.solve(task, solveOptions))
+    return this.#solveWith(task, "createTask", options)
   }
 
   createTask<R extends AnyTaskRequest>(
@@ -522,7 +620,7 @@ export class PromiseClient implements SolveKitClient {
     task: R,
     options: PromiseSolveOptions = {},
   ): Promise<Solved<SolutionOf<R>>> {
-    return this.#solveWith(options, (kit, solveOptions) => kit.getToken(task, solveOptions))
+    return this.#solveWith(task, "getToken", options)
   }
 
   getBalance(options: SignalOptions = {}): Promise<Balance> {

@@ -212,6 +212,20 @@ const codecOfDefinition = <D extends Task.AnyTaskDefinition>(
   }
 }
 
+/** The Promise face's solve: the lifecycle's detached call, whose waiting task holds no fiber. Internal. */
+export type DetachedSolve = <R extends Task.AnyTaskRequest>(
+  task: R,
+  endpoint: "createTask" | "getToken",
+  options: Lifecycle.SolveOptions,
+  callbacks: Lifecycle.DetachedCallbacks<Task.SolutionOf<R>>,
+) => Effect.Effect<void>
+
+/** Each client service's detached solve, kept out of the public service shape. */
+const detachedSolves = new WeakMap<SolveKitService, DetachedSolve>()
+
+/** The detached solve of a client built by `layerFrom`; undefined for a service made some other way. */
+export const detachedSolveOf = (kit: SolveKitService): DetachedSolve | undefined => detachedSolves.get(kit)
+
 /** A client's parts: its resolved configuration and the transport its requests go through. */
 export interface ClientParts {
   readonly config: ClientConfigShape
@@ -292,7 +306,7 @@ const makeService = (
           ),
         ),
       )
-    return {
+    const service: SolveKitService = {
       config,
       solve,
       createTask: (task) => Lifecycle.createOnly(env, codecOf(task)),
@@ -303,6 +317,10 @@ const makeService = (
       feedback: (task, options) => Lifecycle.feedback(env, task, options),
       events,
     }
+    detachedSolves.set(service, (task, endpoint, options, callbacks) =>
+      Lifecycle.startDetached(env, codecOf(task), options, endpoint, callbacks),
+    )
+    return service
   })
 
 export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@solvekit/core/SolveKit") {

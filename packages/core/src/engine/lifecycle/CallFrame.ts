@@ -69,31 +69,94 @@ export const withCallFrame = <A, E extends { readonly _tag: string }, R>(
   // every waiting call.
   Effect.useSpan(options.span, (span) => callFrame(env, options, body, span))
 
+/** The frame of a call starting now: its start time, its progress, and the emitter of its events. */
+export const openFrame = (
+  env: LifecycleEnv,
+  onEvent: EventListener | undefined,
+  span: Tracer.Span,
+): Effect.Effect<CallFrame> =>
+  Effect.map(Clock.currentTimeMillis, (startedAt) => ({
+    startedAt,
+    progress: { taskId: undefined, queries: 0, createdAt: undefined, createTaskSent: false, span },
+    emit: (event: LifecycleEvent) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        publishEvent(env, onEvent, { ...event, elapsedMs: now - startedAt }),
+      ),
+  }))
+
+/** The `TaskTimeoutError` of a call cut off by its timeout: where its task stands, to resume it. */
+export const timeoutErrorOf = (frame: CallFrame, timeoutMs: number, now: number): TaskTimeoutError => {
+  const { progress } = frame
+  return new TaskTimeoutError({
+    taskId: progress.taskId,
+    timeoutMs,
+    elapsedMs: now - frame.startedAt,
+    createTaskOutcome: progress.taskId === undefined && progress.createTaskSent ? "unknown" : undefined,
+    ...(progress.taskId === undefined ? {} : { createdAt: progress.createdAt, queries: progress.queries }),
+  })
+}
+
+/**
+ * Every error raised once the task exists records where it stands, so `waitForResult(error)` resumes it
+ * inside the same query budget and result window.
+ */
+export const withProgress = <E extends { readonly _tag: string }>(frame: CallFrame, error: E): E =>
+  frame.progress.taskId === undefined ? error : withTaskProgress(error, frame.progress)
+
+/** A call's end: its `Solved` or `Failed` event, its metrics, and its span's attributes. */
+export const closeFrame = <A>(
+  taskType: string,
+  frame: CallFrame,
+  span: Tracer.Span,
+  exit: Exit.Exit<Solved<A>, { readonly _tag: string }>,
+): Effect.Effect<void> => {
+  const { progress, emit } = frame
+  const annotate = Effect.sync(() => {
+    span.attribute("solvekit.task.type", taskType)
+    span.attribute("solvekit.task.id", progress.taskId ?? "")
+    span.attribute("solvekit.queries", progress.queries)
+  })
+  if (Exit.isSuccess(exit)) {
+    const { cost } = exit.value
+    return Effect.andThen(
+      emit({
+        _tag: "Solved",
+        taskType,
+        taskId: exit.value.taskId,
+        queries: exit.value.queries,
+        elapsedMs: 0,
+        ...(cost === undefined ? {} : { cost: { amount: cost.amount, currency: cost.currency } }),
+      }),
+      Effect.andThen(countSolved, Effect.andThen(countCost(cost), annotate)),
+    )
+  }
+  const failure = Cause.findError(exit.cause)
+  if (Result.isFailure(failure)) return annotate
+  const error = failure.success
+  return Effect.andThen(
+    emit({
+      _tag: "Failed",
+      taskType,
+      taskId: progress.taskId,
+      queries: progress.queries,
+      elapsedMs: 0,
+      error: error._tag,
+      errorCode: errorCodeOf(error),
+    }),
+    Effect.andThen(recordFailure(error), Effect.andThen(countFailed, annotate)),
+  )
+}
+
 const callFrame = <A, E extends { readonly _tag: string }, R>(
   env: LifecycleEnv,
   options: CallFrameOptions,
   body: (frame: CallFrame) => Effect.Effect<Solved<A>, E, R>,
   span: Tracer.Span,
 ): Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> =>
-  Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
-    const progress: Progress = {
-      taskId: undefined,
-      queries: 0,
-      createdAt: undefined,
-      createTaskSent: false,
-      span,
-    }
-    const emit = (event: LifecycleEvent) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        publishEvent(env, options.onEvent, { ...event, elapsedMs: now - startedAt }),
-      )
+  Effect.flatMap(openFrame(env, options.onEvent, span), (frame) => {
     const parsed = parseTimeout(options.timeout ?? env.config.timeout)
     const timeout = Result.isSuccess(parsed) ? parsed.success : undefined
-    // Every error raised once the task exists records where it stands, so `waitForResult(error)` resumes it
-    // inside the same query budget and result window.
-    const run = Effect.mapError(body({ startedAt, progress, emit }), (error) =>
-      progress.taskId === undefined ? error : withTaskProgress(error, progress),
-    )
+    const run = Effect.mapError(body(frame), (error) => withProgress(frame, error))
     const bounded: Effect.Effect<Solved<A>, E | TaskTimeoutError | ConfigurationError, R> = Result.isFailure(
       parsed,
     )
@@ -105,56 +168,10 @@ const callFrame = <A, E extends { readonly _tag: string }, R>(
               duration: timeout,
               orElse: () =>
                 Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  Effect.fail(
-                    new TaskTimeoutError({
-                      taskId: progress.taskId,
-                      timeoutMs: Duration.toMillis(timeout),
-                      elapsedMs: now - startedAt,
-                      createTaskOutcome:
-                        progress.taskId === undefined && progress.createTaskSent ? "unknown" : undefined,
-                      ...(progress.taskId === undefined
-                        ? {}
-                        : { createdAt: progress.createdAt, queries: progress.queries }),
-                    }),
-                  ),
+                  Effect.fail(timeoutErrorOf(frame, Duration.toMillis(timeout), now)),
                 ),
             }),
           )
     // One exit hook rather than tap + tapError + ensuring: each is a frame held while the task waits.
-    return Effect.onExit(bounded, (exit) => {
-      const annotate = Effect.sync(() => {
-        span.attribute("solvekit.task.type", options.taskType)
-        span.attribute("solvekit.task.id", progress.taskId ?? "")
-        span.attribute("solvekit.queries", progress.queries)
-      })
-      if (Exit.isSuccess(exit)) {
-        const { cost } = exit.value
-        return Effect.andThen(
-          emit({
-            _tag: "Solved",
-            taskType: options.taskType,
-            taskId: exit.value.taskId,
-            queries: exit.value.queries,
-            elapsedMs: 0,
-            ...(cost === undefined ? {} : { cost: { amount: cost.amount, currency: cost.currency } }),
-          }),
-          Effect.andThen(countSolved, Effect.andThen(countCost(cost), annotate)),
-        )
-      }
-      const failure = Cause.findError(exit.cause)
-      if (Result.isFailure(failure)) return annotate
-      const error = failure.success
-      return Effect.andThen(
-        emit({
-          _tag: "Failed",
-          taskType: options.taskType,
-          taskId: progress.taskId,
-          queries: progress.queries,
-          elapsedMs: 0,
-          error: error._tag,
-          errorCode: errorCodeOf(error),
-        }),
-        Effect.andThen(recordFailure(error), Effect.andThen(countFailed, annotate)),
-      )
-    })
+    return Effect.onExit(bounded, (exit) => closeFrame(options.taskType, frame, span, exit))
   })

@@ -5,13 +5,14 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { ApiError, type RequestError } from "../../domain/Errors.ts"
+import type { CreatedTask } from "../../domain/Outcome.ts"
 import * as Protocol from "../../wire/Protocol.ts"
 import { type CallFrame, solvedOf, withCallFrame } from "./CallFrame.ts"
 import type { TaskCodec } from "./Codec.ts"
 import { createTask } from "./CreateTask.ts"
 import type { CallOptions, LifecycleEnv, SolveOptions, WaitOptions } from "./Env.ts"
 import { recordFailure } from "./Metrics.ts"
-import { poll } from "./Poll.ts"
+import { type PollParams, poll } from "./Poll.ts"
 import { retryIdempotent } from "./Retry.ts"
 import { bodyFor, fromResult, NO_STACK, secretsOf, send } from "./Send.ts"
 
@@ -35,13 +36,12 @@ const createThenPoll = <S>(
     (frame) => Effect.gen(() => createThenPollBody(env, codec, options, endpoint, frame)),
   )
 
-/** The body of `createThenPoll`, a module-level generator: an inline one is a new function per call. */
-function* createThenPollBody<S>(
+/** The create phase of `solve` and `getToken`: the task created (or answered) and announced. */
+export function* createPhase<S>(
   env: LifecycleEnv,
   codec: TaskCodec<S>,
-  options: CallOptions,
   endpoint: "createTask" | "getToken",
-  { startedAt, progress, emit }: CallFrame,
+  { progress, emit }: CallFrame,
 ) {
   if (endpoint === "getToken" && env.config.provider.endpoints.getToken === undefined) {
     return yield* new ApiError({
@@ -64,20 +64,42 @@ function* createThenPollBody<S>(
     elapsedMs: 0,
     ready: created.solution !== undefined,
   })
+  return created
+}
+
+/** What polling a created task needs from its call. */
+export const pollParamsOf = <S>(
+  env: LifecycleEnv,
+  codec: TaskCodec<S>,
+  options: CallOptions,
+  created: CreatedTask<S>,
+  { progress, emit }: CallFrame,
+): PollParams<S> => ({
+  codec,
+  taskId: created.taskId,
+  createdAt: created.createdAt,
+  queriesUsed: 0,
+  policy: options.policy ?? env.config.policy,
+  progress,
+  emit,
+})
+
+/** The body of `createThenPoll`, a module-level generator: an inline one is a new function per call. */
+function* createThenPollBody<S>(
+  env: LifecycleEnv,
+  codec: TaskCodec<S>,
+  options: CallOptions,
+  endpoint: "createTask" | "getToken",
+  frame: CallFrame,
+) {
+  const { startedAt, progress } = frame
+  const created = yield* Effect.gen(() => createPhase(env, codec, endpoint, frame))
   if (created.solution !== undefined) {
     const now = yield* Clock.currentTimeMillis
     return solvedOf(created.taskId, codec.taskType, created.solution, 0, now, startedAt, created.cost)
   }
   // getToken: lenient, a provider that answers it asynchronously is polled like any task.
-  const { solution, cost } = yield* poll(env, {
-    codec,
-    taskId: created.taskId,
-    createdAt: created.createdAt,
-    queriesUsed: 0,
-    policy: options.policy ?? env.config.policy,
-    progress,
-    emit,
-  })
+  const { solution, cost } = yield* poll(env, pollParamsOf(env, codec, options, created, frame))
   const now = yield* Clock.currentTimeMillis
   return solvedOf(created.taskId, codec.taskType, solution, progress.queries, now, startedAt, cost)
 }

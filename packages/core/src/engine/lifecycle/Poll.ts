@@ -17,9 +17,11 @@ import type * as Pull from "effect/Pull"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import {
+  type DecodeError,
   PollBudgetExhaustedError,
   type RequestError,
   TaskDeadlineError,
+  type TaskTimeoutError,
   withTaskId,
 } from "../../domain/Errors.ts"
 import * as Protocol from "../../wire/Protocol.ts"
@@ -48,7 +50,10 @@ type LimitError = PollBudgetExhaustedError | TaskDeadlineError
 type Ready = Extract<Protocol.TaskState, { readonly _tag: "Ready" }>
 
 /** How a wait ends: the ready answer, or the error that stops polling. */
-type PollExit = Exit.Exit<Ready, RequestError | LimitError>
+type PollExit = Exit.Exit<Ready, PollError>
+
+/** What stops polling: a request's error, a limit, or a detached call's timeout. */
+export type PollError = RequestError | LimitError | TaskTimeoutError
 
 /** The retry schedule's step for a run of failed attempts of one query. */
 type RetryStep = (
@@ -92,8 +97,10 @@ class PollRun<S> implements ScheduledTask {
   done = false
   /** The retry schedule's state while a query keeps failing; reset by an answer. */
   retryStep: RetryStep | undefined = undefined
-  /** The waiter: the polling call, resumed once with the outcome. */
-  waiter: ((exit: PollExit) => void) | undefined = undefined
+  /** The waiter: what runs once with the outcome (resumes the polling fiber, or finishes a detached call). */
+  waiter: ((exit: PollExit) => Effect.Effect<void>) | undefined = undefined
+  /** A detached call, which the outcome is reported to, and whose timeout the steps enforce. */
+  owner: PollOwner<S> | undefined = undefined
 
   constructor(env: LifecycleEnv, params: PollParams<S>) {
     const { limits } = env.config.provider
@@ -166,16 +173,48 @@ class PollRun<S> implements ScheduledTask {
 
   /** The scheduler's step once due: one query attempt, then the next due time or the outcome. */
   step(): Effect.Effect<void> {
-    return Effect.gen(() => stepOf(this))
+    // A defect ends the wait too, rather than leaving its waiter forever.
+    const step: Effect.Effect<PollExit | undefined> = Effect.catchDefect(
+      Effect.gen(() => stepOf(this)),
+      (defect) => Effect.succeed(Exit.die(defect)),
+    )
+    const owner = this.owner
+    if (owner === undefined || owner.timeoutAt === Number.POSITIVE_INFINITY) {
+      return Effect.flatMap(step, (exit) => this.settle(exit))
+    }
+    // A detached call's timeout cuts the step short (its request aborted); the outcome is settled outside it.
+    return Effect.clockWith((clock) => {
+      const leftMs = owner.timeoutAt - clock.currentTimeMillisUnsafe()
+      const timedOut = Effect.sync(() => Exit.fail(owner.timedOut(clock.currentTimeMillisUnsafe())))
+      const bounded =
+        leftMs <= 0
+          ? timedOut
+          : Effect.timeoutOrElse(step, { duration: Duration.millis(leftMs), orElse: () => timedOut })
+      return Effect.flatMap(bounded, (exit) => this.settle(exit))
+    })
+  }
+
+  /** Queues the record for its next query at `due`, or at its call's timeout when that comes first. */
+  queue(due: number): undefined {
+    this.env.scheduler.schedule(this, Math.min(due, this.owner?.timeoutAt ?? Number.POSITIVE_INFINITY))
+    return undefined
+  }
+
+  /** Ends a detached wait at once (see `DetachedPoll`). */
+  cancel(): void {
+    this.env.scheduler.cancel(this)
   }
 
   /** Ends the wait with `exit`, once. */
-  settle(exit: PollExit): void {
-    if (this.done) return
+  settle(exit: PollExit | undefined): Effect.Effect<void> {
+    if (exit === undefined || this.done) return Effect.void
     this.done = true
+    const owner = this.owner
+    if (owner !== undefined)
+      return Effect.flatMap(Effect.exit(afterWait(this, exit)), (outcome) => owner.finish(outcome))
     const waiter = this.waiter
     this.waiter = undefined
-    waiter?.(exit)
+    return waiter === undefined ? Effect.void : waiter(exit)
   }
 
   /** The policy's next delay, vetoed by the limits. */
@@ -223,11 +262,11 @@ function* nextDelayOf<S>(run: PollRun<S>, lastStatus: "created" | "idle" | "proc
  * published, and a pending one queued again at the policy's delay, vetoed by the limits.
  */
 function* stepOf<S>(run: PollRun<S>) {
-  const { params, env } = run
+  const { params } = run
   const { codec, progress, taskId } = params
   const now = yield* Clock.currentTimeMillis
   const refused = run.ensureRoom(now, 0)
-  if (refused !== undefined) return run.settle(Exit.fail(refused))
+  if (refused !== undefined) return Exit.fail(refused)
   progress.queries += 1
   yield* countQuery
   const outcome = yield* Effect.result(run.request(now))
@@ -236,10 +275,10 @@ function* stepOf<S>(run: PollRun<S>) {
     const failedAt = yield* Clock.currentTimeMillis
     const retry = yield* Effect.result(run.retryStep(failedAt, outcome.failure))
     if (Result.isSuccess(retry)) {
-      return env.scheduler.schedule(run, failedAt + Duration.toMillis(retry.success[1]))
+      return run.queue(failedAt + Duration.toMillis(retry.success[1]))
     }
     const stop = retry.failure
-    return run.settle(Exit.fail(Cause.isDone(stop) ? outcome.failure : stop))
+    return Exit.fail(Cause.isDone(stop) ? outcome.failure : stop)
   }
   run.retryStep = undefined
   const state = outcome.success
@@ -252,36 +291,95 @@ function* stepOf<S>(run: PollRun<S>) {
     queries: progress.queries,
     elapsedMs: 0,
   })
-  if (state._tag === "Ready") return run.settle(Exit.succeed(state))
+  if (state._tag === "Ready") return Exit.succeed(state)
   const delay = yield* Effect.result(run.nextDelay(state.status))
-  if (Result.isFailure(delay)) return run.settle(Exit.fail(delay.failure))
-  env.scheduler.schedule(run, (yield* Clock.currentTimeMillis) + delay.success)
+  if (Result.isFailure(delay)) return Exit.fail(delay.failure)
+  return run.queue((yield* Clock.currentTimeMillis) + delay.success)
 }
 
 /** Waits in the client's scheduler from `due` until the outcome; interrupting the wait removes the record. */
-const waitFor = <S>(run: PollRun<S>, due: number): Effect.Effect<Ready, RequestError | LimitError> =>
-  Effect.callback<Ready, RequestError | LimitError>((resume) => {
-    run.waiter = resume
-    run.env.scheduler.schedule(run, due)
+const waitFor = <S>(run: PollRun<S>, due: number): Effect.Effect<Ready, PollError> =>
+  Effect.callback<Ready, PollError>((resume) => {
+    run.waiter = (exit) => {
+      resume(exit)
+      return Effect.void
+    }
+    run.queue(due)
     return Effect.suspend(() => run.env.scheduler.cancel(run))
   })
 
-function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
+/** What follows a wait: the policy learns the outcome, and a ready answer's solution is decoded. */
+const afterWait = <S>(run: PollRun<S>, waited: Effect.Effect<Ready, PollError>) =>
+  waited.pipe(
+    Effect.tapError((error) =>
+      error._tag === "ApiError" && error.reason === "Unsolvable" ? run.observe("failed") : Effect.void,
+    ),
+    Effect.flatMap((final) =>
+      Effect.andThen(
+        run.observe("ready"),
+        Effect.map(
+          decodeSolutionOf(run.env, run.params.codec, "getTaskResult", run.params.taskId, final.solution),
+          (solution) => ({ solution, cost: final.cost }),
+        ),
+      ),
+    ),
+  )
+
+/** The polling state of a task about to wait; the first delay, vetoed by the limits, fixes its first query. */
+function* startPolling<S>(env: LifecycleEnv, params: PollParams<S>) {
   params.progress.queries = params.queriesUsed
   params.progress.taskId = params.taskId
   const probe = yield* CreateProbe
   if (probe !== undefined) probe.progress = params.progress
   const run = new PollRun(env, params)
   const firstDelay = yield* run.nextDelay("created")
-  const final = yield* waitFor(run, (yield* Clock.currentTimeMillis) + firstDelay).pipe(
-    Effect.tapError((error) =>
-      error._tag === "ApiError" && error.reason === "Unsolvable" ? run.observe("failed") : Effect.void,
-    ),
-  )
-  yield* run.observe("ready")
-  const solution = yield* decodeSolutionOf(env, params.codec, "getTaskResult", params.taskId, final.solution)
-  return { solution, cost: final.cost }
+  return { run, due: (yield* Clock.currentTimeMillis) + firstDelay }
 }
+
+function* pollTask<S>(env: LifecycleEnv, params: PollParams<S>) {
+  const { run, due } = yield* Effect.gen(() => startPolling(env, params))
+  return yield* afterWait(run, waitFor(run, due))
+}
+
+/** The outcome of a poll: the decoded solution and what it cost, or why polling stopped. */
+export type PollOutcome<S> = Exit.Exit<
+  { readonly solution: S; readonly cost: Ready["cost"] },
+  PollError | DecodeError
+>
+
+/** A call whose task waits in the scheduler with no fiber behind it: where the outcome goes. */
+export interface PollOwner<S> {
+  /** The call's timeout (Clock ms), enforced by the steps: none starts after it, one in flight is cut short. */
+  readonly timeoutAt: number
+  /** The error of the call once its timeout has come. */
+  readonly timedOut: (now: number) => TaskTimeoutError
+  /** Runs once with the outcome, in the fiber of the step that ends the wait. */
+  readonly finish: (outcome: PollOutcome<S>) => Effect.Effect<void>
+}
+
+/** A wait held by the scheduler alone. */
+export interface DetachedPoll {
+  /** Ends the wait at once: out of the scheduler, its request in flight aborted, no query after it. */
+  readonly cancel: () => void
+}
+
+/**
+ * Polls with no fiber waiting: the task's record alone waits in the scheduler, and `owner.finish` runs with
+ * the outcome in the fiber of the step that ends the wait.
+ */
+export const pollDetached = <S>(
+  env: LifecycleEnv,
+  params: PollParams<S>,
+  owner: PollOwner<S>,
+): Effect.Effect<DetachedPoll, LimitError> =>
+  Effect.map(
+    Effect.gen(() => startPolling(env, params)),
+    ({ run, due }) => {
+      run.owner = owner
+      run.queue(due)
+      return run
+    },
+  )
 
 /**
  * Polls getTaskResult until the task is ready or fails, as a record in the client's poll scheduler. Every

@@ -57,7 +57,10 @@ export class PollScheduler {
     if (queued && task.due <= this.#sleepingUntil) this.#wake?.()
     const running = task.running
     task.running = undefined
-    return running === undefined ? Effect.void : Fiber.interrupt(running)
+    if (running === undefined) return Effect.void
+    // Interrupted now (a caller without a fiber cannot wait); the returned effect waits for the abort.
+    running.interruptUnsafe()
+    return Effect.asVoid(Fiber.await(running))
   }
 
   /** Stops the driver and every running step (the client is released). */
