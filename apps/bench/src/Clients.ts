@@ -4,7 +4,7 @@
  * the process that measures it, so no process carries another client's code.
  *
  * - **solvekit**: `@solvekit/node`'s `createClient({ apiKey, baseUrl, provider })`, one `solve` per task, with the
- *   default policy (`AdaptivePolicy`) unless the measure needs tasks held waiting.
+ *   default policy (`AdaptivePolicy`; with a long `floor` when the measure needs tasks held waiting).
  * - **capsolver-npm** 2.1.9: `new Solver({ apiKey, pollDelay })` and `solver.recaptchav2proxyless(...)`. Its
  *   base URL is hard-coded (`https://api.capsolver.com/...`, through the default axios instance), so a request
  *   interceptor on that same axios instance (axios's public API) rewrites the origin to the emulator's; the
@@ -32,7 +32,7 @@ export const peerOf: Record<Dialect, ClientId> = {
 
 export const clientLabels: Record<ClientId, string> = {
   solvekit: "solvekit (@solvekit/node, default policy)",
-  "solvekit-fixed0": "solvekit with `Policy.fixed(0)` (first query at once, as capsolver-npm)",
+  "solvekit-fixed0": "solvekit with `Policy.fixed(0)` (no wait of its own)",
   "capsolver-npm": "capsolver-npm 2.1.9 (axios)",
   "capmonster-client": "@zennolab_com/capmonstercloud-client 2.6.1 (official)",
   raw: "raw fetch loop",
@@ -74,15 +74,15 @@ const solvekitDriver = async (
   options: DriverOptions,
   fixed0 = false,
 ): Promise<Driver> => {
-  const { CapMonsterCloud, CapSolver, createClient, Policy, ReCaptchaV2TaskProxyLess } = await import(
-    "@solvekit/node"
-  )
+  const { AdaptivePolicy, CapMonsterCloud, CapSolver, createClient, Policy, ReCaptchaV2TaskProxyLess } =
+    await import("@solvekit/node")
   const client = createClient({
     apiKey: defaultKey,
     baseUrl: url,
     provider: dialect === "capmonster" ? CapMonsterCloud : CapSolver,
+    // Waiting: the default policy itself, told never to wait less than LONG_WAIT_MS.
     ...(options.waiting
-      ? { policy: Policy.fixed(`${LONG_WAIT_MS} millis`) }
+      ? { policy: AdaptivePolicy.make({ floor: `${LONG_WAIT_MS} millis` }) }
       : fixed0
         ? { policy: Policy.fixed(0) }
         : {}),

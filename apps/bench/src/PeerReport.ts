@@ -79,8 +79,11 @@ ${howDriven}
 Each client keeps its default cadence (solvekit: \`AdaptivePolicy\`; capsolver-npm: first query at once; the
 CapMonster client: first query after 1 s), so solves per second follow each client's waits more than its speed;
 the query count does not (one per solve either way). The row "solvekit with \`Policy.fixed(0)\`" shows how much of
-solvekit's CPU per solve its default cadence accounts for (the waits themselves, and the policy's work); the
-target is read on the default policy.
+solvekit's CPU per solve its default cadence accounts for (the waits themselves, and the policy's work; at
+CapMonster Cloud the provider's 2 s gap between a task's queries still holds); the target is read on the default
+policy. Both peers send their requests with \`node:http\` (axios's Node adapter; the CapMonster client calls
+\`http.request\` itself), while solvekit and the raw loop use \`fetch\` (undici): the raw loop's row is what
+\`fetch\` alone costs.
 
 ${table(["dialect", "client", "CPU ms per solve", "vs raw loop", "solves/s", "runs (ms per solve)"], rows)}
 
@@ -119,8 +122,8 @@ ${memory.tasks} solves of tasks that never finish (\`emulator-solve-ms-250000\`,
 it), each client in a fresh process with \`--expose-gc\` that loads only its own library, against an emulator in
 another process speaking the client's dialect. Each client is told, through its own setting, to wait
 ${LONG_WAIT_MS / 1000} s before its next query, so that once the emulator holds every task each solve is parked between
-queries: solvekit \`policy: Policy.fixed("${LONG_WAIT_MS / 1000} seconds")\` on the client (a policy belongs to the client, not to a
-solve, so a waiting solve holds the same under the default policy) and an \`AbortSignal\` per solve; capsolver-npm
+queries: solvekit its default policy told so, \`AdaptivePolicy.make({ floor: "${LONG_WAIT_MS / 1000} seconds" })\`, and an
+\`AbortSignal\` per solve; capsolver-npm
 \`pollDelay\` (after its immediate first query, which is answered before the reading); the CapMonster client
 \`Solve\`'s \`resultTimeouts\`; the raw loop a timer and an abort listener. Solves start in batches of 100, the next
 once the emulator has created the previous one (the peers open a connection per request in flight). The reading is

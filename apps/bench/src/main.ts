@@ -77,8 +77,11 @@ const attempt = async <A>(
 ): Promise<Section<A>> => {
   if (!only.has(section)) return { ok: false, error: "not run (--only)", skipped: true }
   log(name)
+  const sectionStart = performance.now()
   try {
-    return { ok: true, value: await run() }
+    const value = await run()
+    log(`  (${((performance.now() - sectionStart) / 1000).toFixed(0)} s)`)
+    return { ok: true, value }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     log(`  FAILED: ${message}`)
@@ -135,7 +138,9 @@ const cpu = await attempt("cpu", "CPU per solve, side by side with the peers", (
 )
 
 const overhead = await attempt("overhead", "throughput against the raw loop (loopback)", async () => {
-  const result = await runOverheadInChild(quick ? { solves: 2_000, warmup: 300 } : {})
+  const result = await runOverheadInChild(
+    quick ? { solves: 2_000, warmup: 300 } : { solves: 5_000, warmup: 500 },
+  )
   log(`  SDK ${result.sdk.solvesPerSecond.toFixed(0)}/s, raw ${result.raw.solvesPerSecond.toFixed(0)}/s`)
   return result
 })
