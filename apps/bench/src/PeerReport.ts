@@ -270,7 +270,7 @@ export const cpuSummaryRow = (cpu: CpuResult): Array<string> => {
 export const memorySummaryRow = (memory: MemoryResult): Array<string> => {
   const verdict = memoryVerdict(memory)
   return [
-    `heap per waiting solve, ${memory.tasks} in flight`,
+    `heap per waiting solve, ${memory.tasks.toLocaleString("en-US")} in flight`,
     "< 4 KB and <= each peer's",
     `solvekit ${verdict.solvekit.map(({ bytes }) => kb(bytes)).join(" / ")}; ${verdict.peers.map(({ client, bytes }) => `${short[client]} ${kb(bytes)}`).join(", ")}`,
     status(verdict.met),

@@ -35,6 +35,7 @@ const usage = `usage: node apps/bench/dist/main.js [--quick] [--only <sections>]
   --only <sections>  comma-separated: ${sectionNames.join(", ")}; writes apps/bench/.reports/BENCHMARKS.partial.md
                      unless --out is given (only a complete run writes BENCHMARKS.md)
   --out <file>       where to write the report (default: BENCHMARKS.md at the repository root)
+  --cpu-runs <n>     runs of each client in the CPU section (default 1; the rows are the medians)
 `
 
 const args = process.argv.slice(2)
@@ -60,6 +61,11 @@ const only: ReadonlySet<SectionName> = new Set(
         return trimmed as SectionName
       }),
 )
+const cpuRuns = Number(flagValue("--cpu-runs") ?? 1)
+if (!Number.isInteger(cpuRuns) || cpuRuns < 1) {
+  process.stderr.write(`--cpu-runs takes a positive integer\n${usage}`)
+  process.exit(2)
+}
 const partial = only.size < sectionNames.length
 const out =
   flagValue("--out") ??
@@ -131,8 +137,8 @@ const polling = await attempt(
 const cpu = await attempt("cpu", "CPU per solve, side by side with the peers", () =>
   runCpu(
     quick
-      ? { ...defaultCpuSettings, warmup: 100, solves: 300, peerSolves: 300, runs: 1 }
-      : defaultCpuSettings,
+      ? { ...defaultCpuSettings, warmup: 100, solves: 300, peerSolves: 300, runs: cpuRuns }
+      : { ...defaultCpuSettings, runs: cpuRuns },
     log,
   ),
 )
