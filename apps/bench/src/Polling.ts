@@ -19,6 +19,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
+import * as Scheduler from "effect/Scheduler"
 import type { PolicyUnderTest } from "./Policies.ts"
 import { max, mean, quantile } from "./Stats.ts"
 import { VirtualTime } from "./VirtualTime.ts"
@@ -125,19 +126,18 @@ const runTasks = async (
         Effect.gen(function* () {
           yield* Effect.sleep(Math.max(0, task.arriveAtMs - time.now))
           return yield* Effect.result(kit.solve(taskFor(task.index, task.websiteKey)))
-        }).pipe(
-          Effect.ensuring(
-            Effect.sync(() => {
-              time.activeTasks--
-            }),
-          ),
-        ),
+        }),
       { concurrency: "unbounded" },
     )
   })
-  time.activeTasks += plan.length
+  // The client is built inside: its poll scheduler captures this clock and scheduler.
   const done = Effect.runPromise(
-    program.pipe(Effect.provide(layer), Effect.orDie, Effect.provideService(Clock.Clock, time.clock)),
+    program.pipe(
+      Effect.provide(layer),
+      Effect.orDie,
+      Effect.provideService(Clock.Clock, time.clock),
+      Effect.provideService(Scheduler.Scheduler, time.scheduler),
+    ),
   )
   await time.drive(done)
   return await done

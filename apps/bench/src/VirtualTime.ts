@@ -1,8 +1,10 @@
 /**
  * Virtual time for the polling benchmark: a discrete-event clock shared by the client (as Effect's `Clock`)
- * and the emulator (as its `now`). Time only moves when every task fiber is asleep and no request is in
- * flight; then it jumps to the earliest wake-up. Requests therefore take no provider time, and a run of many
- * provider minutes takes a fraction of a real second, with figures that do not depend on the machine's load.
+ * and the emulator (as its `now`). Time only moves when no fiber has work queued (the client runs on this
+ * clock's `scheduler`, which counts what it has queued) and no request is in flight; then it jumps to the
+ * earliest wake-up. Requests therefore take no provider time, and a run of many provider minutes takes a
+ * fraction of a real second, with figures that do not depend on the machine's load. Counting queued work rather
+ * than sleeping tasks lets it drive any client, whether its waiting tasks are fibers or records in a scheduler.
  *
  * This is accelerated time taken to its limit: the emulator's audit still measures every delay server-side,
  * in provider milliseconds.
@@ -11,6 +13,7 @@ import type * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as DurationModule from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Scheduler from "effect/Scheduler"
 
 interface Timer {
   readonly at: number
@@ -66,12 +69,11 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export class VirtualTime {
   /** Virtual milliseconds since the start of the run. */
   now = 0
-  /** Task fibers that have not finished (each is either asleep, or busy without needing time). */
-  activeTasks = 0
   /** Requests in flight through `fetch`. */
   inFlight = 0
   readonly #timers = new TimerHeap()
-  #sleeping = 0
+  /** Fiber work queued on `scheduler` and not run yet. */
+  #queued = 0
   #seq = 0
   /** Wall-clock epoch of virtual time 0, for `currentTimeMillis`. */
   readonly #epochMs: number
@@ -79,6 +81,23 @@ export class VirtualTime {
   constructor(epochMs = Date.UTC(2026, 0, 1)) {
     this.#epochMs = epochMs
   }
+
+  /** Effect's scheduler for the client: the default one, counting the work it has queued. */
+  readonly scheduler: Scheduler.Scheduler = new Scheduler.MixedScheduler("async", (run) => {
+    this.#queued++
+    let pending = true
+    const handle = setImmediate(() => {
+      pending = false
+      this.#queued--
+      run()
+    })
+    return () => {
+      if (!pending) return
+      pending = false
+      this.#queued--
+      clearImmediate(handle)
+    }
+  })
 
   /** The emulator's clock (provider ms). */
   readonly emulatorNow = (): number => this.now
@@ -102,13 +121,9 @@ export class VirtualTime {
         wake: () => resume(Effect.void),
       }
       this.#timers.push(timer)
-      this.#sleeping++
       // Interrupted while asleep: forget the wake-up (left in the heap, skipped when it comes up).
       return Effect.sync(() => {
-        if (timer.wake !== undefined) {
-          timer.wake = undefined
-          this.#sleeping--
-        }
+        timer.wake = undefined
       })
     })
   }
@@ -129,8 +144,8 @@ export class VirtualTime {
   }
 
   /**
-   * Moves time forward until no task is left: waits until every active task sleeps and nothing is in flight,
-   * then wakes the earliest sleepers. `done` settles when the tasks finish.
+   * Moves time forward until `done` settles: waits until no fiber work is queued and nothing is in flight,
+   * then wakes the earliest sleepers.
    */
   async drive(done: Promise<unknown>): Promise<void> {
     let finished = false
@@ -142,12 +157,12 @@ export class VirtualTime {
         finished = true
       },
     )
-    // Quiet turns required before time moves: a fiber between two steps may need a few turns to reach its sleep.
+    // Quiet turns required before time moves: promise callbacks between two steps may take a turn to queue work.
     const quietTurns = 3
     let quiet = 0
     while (!finished) {
       await nextTurn()
-      if (this.inFlight > 0 || this.#sleeping < this.activeTasks) {
+      if (this.inFlight > 0 || this.#queued > 0) {
         quiet = 0
         continue
       }
@@ -167,7 +182,6 @@ export class VirtualTime {
       if (t.wake === undefined) return
       due.push(t.wake)
       t.wake = undefined
-      this.#sleeping--
     }
     take(timer)
     for (

@@ -77,7 +77,8 @@ describe("Lifecycle", () => {
             Scripted.ready({ gRecaptchaResponse: "03AG-token" }),
           ],
         })
-        const exit = yield* settle(solveWith(transport))
+        // The provider's advice as a fixed cadence (the client default learns, starting from its own prior).
+        const exit = yield* settle(solveWith(transport, { policy: Policy.defaultPolicy }))
         assert.isTrue(Exit.isSuccess(exit))
         if (Exit.isSuccess(exit)) {
           const token: string = exit.value.solution.gRecaptchaResponse
@@ -620,7 +621,7 @@ describe("Lifecycle", () => {
     it.effect("interrupting mid-request aborts the in-flight request", () =>
       Effect.gen(function* () {
         const transport = Scripted.make({ createTask: Scripted.created(), getTaskResult: { hang: true } })
-        const fiber = yield* Effect.forkChild(solveWith(transport))
+        const fiber = yield* Effect.forkChild(solveWith(transport, { policy: Policy.defaultPolicy }))
         yield* TestClock.adjust("2 seconds")
         const inFlight = transport.callsTo("getTaskResult")
         assert.strictEqual(inFlight.length, 1)
@@ -636,7 +637,7 @@ describe("Lifecycle", () => {
           createTask: Scripted.created(),
           getTaskResult: Scripted.processing,
         })
-        const fiber = yield* Effect.forkChild(solveWith(transport))
+        const fiber = yield* Effect.forkChild(solveWith(transport, { policy: Policy.defaultPolicy }))
         yield* TestClock.adjust("2 seconds") // first poll at 1.5 s, next at 4.5 s
         assert.strictEqual(transport.callsTo("getTaskResult").length, 1)
         yield* Fiber.interrupt(fiber)
@@ -966,9 +967,14 @@ describe("Lifecycle", () => {
             getTaskResult: [Scripted.idle, Scripted.processing, Scripted.ready()],
           })
           yield* settle(
-            solveWith(transport, { onEvent: (e) => clientWide.push(e) }, recaptcha, {
-              onEvent: (e) => perCall.push(e),
-            }),
+            solveWith(
+              transport,
+              { onEvent: (e) => clientWide.push(e), policy: Policy.defaultPolicy },
+              recaptcha,
+              {
+                onEvent: (e) => perCall.push(e),
+              },
+            ),
           )
           assert.deepStrictEqual(
             perCall.map((e) => [e._tag, "status" in e ? e.status : undefined, e.queries, e.elapsedMs]),

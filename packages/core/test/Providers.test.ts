@@ -282,7 +282,12 @@ describe("providers of the createTask family", () => {
             createTask: createdNumeric(11),
             getTaskResult: [processingNumeric, readyWithMetadata({ gRecaptchaResponse: "t" })],
           })
-          const exit = yield* runWith(transport, provider, (kit) => kit.solve(recaptcha))
+          // The advice as a fixed cadence: the client default learns, starting from its own prior.
+          const exit = yield* settle(
+            SolveKit.use((kit) => kit.solve(recaptcha)).pipe(
+              Effect.provide(Scripted.clientLayer(transport, { provider, policy: Policy.defaultPolicy })),
+            ),
+          )
           assert.isTrue(Exit.isSuccess(exit))
           const [created, first, second] = transport.calls.map((call) => call.at)
           assert.strictEqual((first ?? 0) - (created ?? 0), provider.polling.firstDelayMs)

@@ -42,7 +42,8 @@ const solveAt = (
     })
     return yield* settle(
       SolveKit.use((kit) => kit.solve(recaptcha, onEvent === undefined ? {} : { onEvent })).pipe(
-        Effect.provide(Scripted.clientLayer(transport, { provider })),
+        // The provider's advice as a fixed cadence: the first poll comes at its advised first delay.
+        Effect.provide(Scripted.clientLayer(transport, { provider, policy: Policy.defaultPolicy })),
       ),
     )
   })

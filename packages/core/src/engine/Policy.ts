@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Pull from "effect/Pull"
 import * as Schedule from "effect/Schedule"
 import type { ProviderLimits, ProviderPollingAdvice } from "../domain/Provider.ts"
+import type { PolicySnapshot } from "./PolicySnapshot.ts"
 
 /** What a policy knows when it chooses the next delay. */
 export interface PollContext {
@@ -50,6 +51,13 @@ export interface PollPolicy {
   readonly nextDelay: (context: PollContext) => Effect.Effect<Duration.Duration>
   /** Called once per task outcome seen by polling (not for synchronous answers). */
   readonly observe: (completion: Completion) => Effect.Effect<void>
+  /**
+   * What a learning policy knows, as plain JSON (`AdaptivePolicy` has it). A policy without it has nothing to
+   * save: the clients then report an empty snapshot and restore a valid one as a no-op.
+   */
+  readonly snapshot?: (() => PolicySnapshot) | undefined
+  /** Puts back what `snapshot` returned (already decoded: see `PolicySnapshot.decode`). */
+  readonly restore?: ((snapshot: PolicySnapshot) => void) | undefined
 }
 
 /** Builds a policy from plain functions. */
@@ -114,9 +122,9 @@ export const fromSchedule = <Output>(
 
 /**
  * The provider's advice: a short first delay (CapSolver: 1.5 s), then its interval while processing
- * (CapSolver: 3 s). Recognition tasks answered by createTask never reach the policy. It is what
- * `AdaptivePolicy` (the client default) follows until a task type has enough history; pass it as `policy` for
- * a fixed, history-free cadence.
+ * (CapSolver: 3 s). Recognition tasks answered by createTask never reach the policy. Pass it as `policy` for a
+ * fixed, history-free cadence. (`AdaptivePolicy`, the client default, starts from the advised interval with
+ * its first query one interval in, not at the short first delay: see its cold-start notes.)
  */
 export const defaultPolicy: PollPolicy = {
   name: "default",
