@@ -139,6 +139,9 @@ export type {
 export { costTotal, errorsTotal, queriesTotal, requestsTotal, solvesTotal } from "./engine/Lifecycle.ts"
 export type { Completion, PollContext, PollPolicy, RetryPolicy } from "./engine/Policy.ts"
 export * as Policy from "./engine/Policy.ts"
+// What a learning policy knows, as plain JSON (`client.policySnapshot()` / `client.restorePolicy(json)`).
+export type { PolicySnapshot as PolicySnapshotJson } from "./engine/PolicySnapshot.ts"
+export * as PolicySnapshot from "./engine/PolicySnapshot.ts"
 // ===== Client: Promise face =====
 export {
   createClient,

@@ -71,12 +71,19 @@ const TaskTypeSnapshot = Schema.Struct({
   plan: Schema.optionalKey(PlanSnapshot),
 })
 
-const TaskTypeName = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(MAX_TASK_TYPE_LENGTH))
-
 /** The snapshot's schema (version 1). */
 export const PolicySnapshotSchema = Schema.Struct({
   version: Schema.Literal(1),
-  types: Schema.Record(TaskTypeName, TaskTypeSnapshot).check(Schema.isMaxProperties(MAX_TASK_TYPES)),
+  // Names are checked on the whole record: a record's key schema would drop the keys it refuses, and a
+  // snapshot is restored whole or not at all.
+  types: Schema.Record(Schema.String, TaskTypeSnapshot).check(
+    Schema.isMaxProperties(MAX_TASK_TYPES),
+    Schema.makeFilter(
+      (types) =>
+        Object.keys(types).every((name) => name.length >= 1 && name.length <= MAX_TASK_TYPE_LENGTH) ||
+        `task type names are 1 to ${MAX_TASK_TYPE_LENGTH} characters`,
+    ),
+  ),
 })
 
 /** A policy's learned state as plain JSON (see the module comment). */

@@ -53,6 +53,7 @@ import {
   type SolveOptions,
 } from "../engine/Lifecycle.ts"
 import type { PollPolicy } from "../engine/Policy.ts"
+import type { PolicySnapshot } from "../engine/PolicySnapshot.ts"
 import type { KyTransportOptions } from "../wire/KyTransport.ts"
 import type { Balance, FeedbackResult } from "../wire/Protocol.ts"
 import {
@@ -153,6 +154,17 @@ export interface SolveKitClient extends AsyncDisposable {
    * `FeedbackRefusedError` before any request.
    */
   feedback(task: FeedbackTarget, options: FeedbackOptions & SignalOptions): Promise<FeedbackResult>
+  /**
+   * What the client's polling policy has learned per task type, as plain JSON (no task ids, keys or URLs): save
+   * it (`JSON.stringify`) and hand it to `restorePolicy` in the next process or worker, which then polls warm
+   * from its first task. `{ version: 1, types: {} }` when the policy does not learn.
+   */
+  policySnapshot(): Promise<PolicySnapshot>
+  /**
+   * Restores what `policySnapshot` returned (parsed JSON or the JSON string). Rejects with `ConfigurationError`,
+   * changing nothing, when the input is not a snapshot solvekit wrote.
+   */
+  restorePolicy(snapshot: unknown): Promise<void>
   /** Subscribes to every lifecycle event of this client; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void
   dispose(): Promise<void>
@@ -627,6 +639,20 @@ export class PromiseClient implements SolveKitClient {
     return this.#run(
       SolveKit.use((kit) => kit.getBalance()),
       options.signal,
+    )
+  }
+
+  policySnapshot(): Promise<PolicySnapshot> {
+    return this.#run(
+      SolveKit.use((kit) => kit.policySnapshot()),
+      undefined,
+    )
+  }
+
+  restorePolicy(snapshot: unknown): Promise<void> {
+    return this.#run(
+      SolveKit.use((kit) => kit.restorePolicy(snapshot)),
+      undefined,
     )
   }
 

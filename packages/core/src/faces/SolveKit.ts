@@ -46,6 +46,7 @@ import {
 import { type LifecycleEvent, notifyListeners } from "../engine/Events.ts"
 import * as Lifecycle from "../engine/Lifecycle.ts"
 import * as Mailbox from "../engine/Mailbox.ts"
+import * as PolicySnapshot from "../engine/PolicySnapshot.ts"
 import * as KyTransport from "../wire/KyTransport.ts"
 import type { Balance, FeedbackResult } from "../wire/Protocol.ts"
 import { Transport, type TransportShape } from "../wire/Transport.ts"
@@ -157,6 +158,17 @@ export interface SolveKitService {
   ) => Effect.Effect<FeedbackResult, FeedbackError>
   /** Every lifecycle event of this client, from the moment the stream is run. */
   readonly events: Stream.Stream<LifecycleEvent>
+  /**
+   * What the client's polling policy has learned per task type, as plain JSON to store (no task ids, keys or
+   * URLs): `restorePolicy` in another process makes it poll warm from its first task. Empty when the policy does
+   * not learn (a fixed cadence).
+   */
+  readonly policySnapshot: () => Effect.Effect<PolicySnapshot.PolicySnapshot>
+  /**
+   * Restores a `policySnapshot` (parsed JSON or a JSON string) into the client's policy. Anything that is not
+   * a snapshot solvekit wrote fails with `ConfigurationError` and changes nothing.
+   */
+  readonly restorePolicy: (snapshot: unknown) => Effect.Effect<void, ConfigurationError>
 }
 
 /**
@@ -316,6 +328,9 @@ const makeService = (
       getBalance: () => Lifecycle.getBalance(env),
       feedback: (task, options) => Lifecycle.feedback(env, task, options),
       events,
+      policySnapshot: () => Effect.sync(() => PolicySnapshot.of(config.policy)),
+      restorePolicy: (snapshot) =>
+        Effect.suspend(() => Effect.fromResult(PolicySnapshot.restoreInto(config.policy, snapshot))),
     }
     detachedSolves.set(service, (task, endpoint, options, callbacks) =>
       Lifecycle.startDetached(env, codecOf(task), options, endpoint, callbacks),
