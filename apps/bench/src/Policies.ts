@@ -31,6 +31,6 @@ export const currentDefault: PolicyUnderTest = {
 export const learned: PolicyUnderTest = {
   label: "AdaptivePolicy (client default)",
   description:
-    "core's `AdaptivePolicy.make()` (learned first query and gap per task type; the client default)",
+    "core's `AdaptivePolicy.make()` (learned first query and gap per task type, from a prior fitted on the provider's documented 1-30 s; the client default)",
   make: () => AdaptivePolicy.make(),
 }
