@@ -272,7 +272,7 @@ export const memorySummaryRow = (memory: MemoryResult): Array<string> => {
   return [
     `heap per waiting solve, ${memory.tasks.toLocaleString("en-US")} in flight`,
     "< 4 KB and <= each peer's",
-    `solvekit ${verdict.solvekit.map(({ bytes }) => kb(bytes)).join(" / ")}; ${verdict.peers.map(({ client, bytes }) => `${short[client]} ${kb(bytes)}`).join(", ")}`,
+    `solvekit ${verdict.solvekit.map(({ bytes, dialect }) => `${kb(bytes)} (${dialectLabels[dialect]})`).join(", ")}; ${verdict.peers.map(({ client, bytes }) => `${short[client]} ${kb(bytes)}`).join(", ")}`,
     status(verdict.met),
   ]
 }
