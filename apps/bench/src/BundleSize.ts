@@ -21,12 +21,15 @@ export const RELAY_TARGET_GZIP_BYTES = 12 * 1024
  * The CI budget, gzip bytes: a regression guard at today's size plus a little room (59.8 KB on 2026-11-29,
  * after aborted batches started reporting their entries; it was 60 KB at 59.2 KB). Raised from 62 to 63 KB on
  * 2026-12-04 at 62.1 KB: issue 15 gave every provider, CapSolver included, its task form (field rules, extra
- * fields), its report table and the solve-cost reader, which any page carries (about 1.5 KB gzip). Issue 16's
- * lighter engine is where this comes down (its key-mode target: 48 KB). The fixed stack alone
+ * fields), its report table and the solve-cost reader, which any page carries (about 1.5 KB gzip). Raised to
+ * 68 KB the same day at 67.3 KB: issue 16's poll scheduler (about 2.3 KB) and the polling policy's prior, plan
+ * fit and snapshot/restore (about 3 KB). Key mode is now well above issue 16's 48 KB aim; a page that only needs
+ * tokens should use relay mode (`@solvekit/browser/relay`, 10.5 KB, budget 12 KB below), and cutting key mode
+ * back is open work. The fixed stack alone
  * (Effect runtime + Effect Schema + ky, `STACK_FLOOR_SOURCE`) weighs about 37.7 KB of the 40 KB target before
  * any SDK code (BENCHMARKS.md, section 4), so lowering this needs a design change, not a trim.
  */
-export const BUDGET_GZIP_BYTES = 63 * 1024
+export const BUDGET_GZIP_BYTES = 68 * 1024
 
 /** The task type the entry uses. */
 export const USED_TASK_TYPE = "ReCaptchaV2TaskProxyLess"
