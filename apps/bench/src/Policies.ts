@@ -24,7 +24,7 @@ export const fixed3s: PolicyUnderTest = {
 export const currentDefault: PolicyUnderTest = {
   label: "Policy.defaultPolicy",
   description:
-    "core's `Policy.defaultPolicy`, the provider's advice as a fixed cadence (first query at 1.5 s, then every 3 s); what AdaptivePolicy follows until it has history",
+    "core's `Policy.defaultPolicy`, the provider's advice as a fixed cadence (first query at 1.5 s, then every 3 s)",
   make: () => Policy.defaultPolicy,
 }
 
