@@ -357,6 +357,14 @@ describe("Amazon WAF", () => {
     awsContext: "rGXmrc",
     awsChallengeJS: "https://x.token.awswaf.com/x/challenge.js",
   }
+  /** `goku` renamed as all three providers document Amazon WAF: websiteKey, iv, context, challengeScript. */
+  const amazonFields = {
+    websiteURL: "https://shop.example.test/",
+    websiteKey: "AQIDAHjcYu",
+    iv: "CgAHbCe2",
+    context: "rGXmrc",
+    challengeScript: "https://x.token.awswaf.com/x/challenge.js",
+  }
 
   it.effect("Anti-Captcha is sent AmazonTaskProxyless with websiteKey, iv, context and challengeScript", () =>
     Effect.gen(function* () {
@@ -366,11 +374,7 @@ describe("Amazon WAF", () => {
       })
       assert.deepStrictEqual(outcome.task, {
         type: "AmazonTaskProxyless",
-        websiteURL: "https://shop.example.test/",
-        websiteKey: "AQIDAHjcYu",
-        iv: "CgAHbCe2",
-        context: "rGXmrc",
-        challengeScript: "https://x.token.awswaf.com/x/challenge.js",
+        ...amazonFields,
       })
       // Its answer is a token (anticaptcha-npm solveAmazonProxyless): read as the catalogue's cookie, kept too.
       assert.strictEqual(outcome.solution?.cookie, "waf-token")
@@ -414,11 +418,7 @@ describe("Amazon WAF", () => {
         })
         assert.deepStrictEqual(outcome.task, {
           type: "AmazonTask",
-          websiteURL: "https://shop.example.test/",
-          websiteKey: "AQIDAHjcYu",
-          iv: "CgAHbCe2",
-          context: "rGXmrc",
-          challengeScript: "https://x.token.awswaf.com/x/challenge.js",
+          ...amazonFields,
           cookieSolution: true,
         })
         assert.strictEqual(outcome.solution?.cookie, "cookie-value")
@@ -452,11 +452,7 @@ describe("Amazon WAF", () => {
         })
         assert.deepStrictEqual(outcome.task, {
           type: "AmazonTaskProxyless",
-          websiteURL: "https://shop.example.test/",
-          websiteKey: "AQIDAHjcYu",
-          iv: "CgAHbCe2",
-          context: "rGXmrc",
-          challengeScript: "https://x.token.awswaf.com/x/challenge.js",
+          ...amazonFields,
         })
         // captcha_voucher and existing_token (captcha-libs AmazonTaskSolution.ts): neither is the aws-waf-token
         // cookie, so the catalogue's cookie stays absent and both are kept.
@@ -474,11 +470,7 @@ describe("Amazon WAF", () => {
       })
       assert.deepStrictEqual(proxied.task, {
         type: "AmazonTask",
-        websiteURL: "https://shop.example.test/",
-        websiteKey: "AQIDAHjcYu",
-        iv: "CgAHbCe2",
-        context: "rGXmrc",
-        challengeScript: "https://x.token.awswaf.com/x/challenge.js",
+        ...amazonFields,
         proxyType: "http",
         proxyAddress: "10.0.0.9",
         proxyPort: 3128,
