@@ -26,7 +26,7 @@ describe("NodeHttp", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ hello: "world" }),
     })
-    // undici's own Response: ky recognises a Response by its tag, not by the global class.
+    // ky recognises a Response by its tag as well as by the global class.
     expect(Object.prototype.toString.call(response)).toBe("[object Response]")
     expect(response.headers.get("retry-after")).toBe("7")
     expect(await response.json()).toEqual({
