@@ -14,13 +14,22 @@
  *   documented base-URL option.
  * - **raw fetch loop**: the hand-written baseline: `fetch` createTask, then getTaskResult until ready, checking
  *   nothing but `errorId`.
+ * - **solvekit's HTTP layer alone**: the raw loop's two calls through core's `KyTransport` (ky, the body cap,
+ *   one Effect per request) over `@solvekit/node`'s fetch, checking nothing but `errorId`: what any client on
+ *   the project's fixed stack (ky, undici) pays before validation, the lifecycle, decoding and telemetry.
  */
 import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import { defaultKey } from "@solvekit/emulator"
 
 export type Dialect = "capsolver" | "capmonster"
-export type ClientId = "solvekit" | "solvekit-fixed0" | "capsolver-npm" | "capmonster-client" | "raw"
+export type ClientId =
+  | "solvekit"
+  | "solvekit-fixed0"
+  | "solvekit-http"
+  | "capsolver-npm"
+  | "capmonster-client"
+  | "raw"
 
 export const dialects: ReadonlyArray<Dialect> = ["capsolver", "capmonster"]
 
@@ -36,6 +45,7 @@ export const clientLabels: Record<ClientId, string> = {
   "capsolver-npm": "capsolver-npm 2.1.9 (axios)",
   "capmonster-client": "@zennolab_com/capmonstercloud-client 2.6.1 (official)",
   raw: "raw fetch loop",
+  "solvekit-http": "solvekit's HTTP layer alone (`KyTransport` over `@solvekit/node`'s fetch)",
 }
 
 export const dialectLabels: Record<Dialect, string> = {
@@ -188,15 +198,38 @@ const rawTaskType: Record<Dialect, string> = {
   capmonster: "RecaptchaV2Task",
 }
 
-const rawDriver = (dialect: Dialect, url: string, options: DriverOptions): Driver => {
-  const post = async (endpoint: string, body: unknown): Promise<Record<string, unknown>> => {
+type Post = (endpoint: string, body: unknown) => Promise<Record<string, unknown>>
+
+const rawDriver = (dialect: Dialect, url: string, options: DriverOptions): Driver =>
+  loopDriver(dialect, options, async (endpoint, body) => {
     const response = await fetch(`${url}/${endpoint}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     })
     return (await response.json()) as Record<string, unknown>
+  })
+
+const httpLayerDriver = async (dialect: Dialect, url: string, options: DriverOptions): Promise<Driver> => {
+  const { KyTransport, NodeHttp } = await import("@solvekit/node")
+  const Effect = await import("effect/Effect")
+  const dispatcher = NodeHttp.makeDispatcher()
+  const transport = KyTransport.make({ baseUrl: url, fetch: NodeHttp.makeFetch(dispatcher) })
+  const driver = loopDriver(dialect, options, async (endpoint, body) => {
+    const response = await Effect.runPromise(transport.post(endpoint, body, { timeoutMs: 30_000 }))
+    return JSON.parse(response.body) as Record<string, unknown>
+  })
+  return {
+    solve: driver.solve,
+    close: async () => {
+      await driver.close()
+      await NodeHttp.closeDispatcher(dispatcher)
+    },
   }
+}
+
+/** createTask, then getTaskResult until ready, checking nothing but `errorId`, over `post`. */
+const loopDriver = (dialect: Dialect, options: DriverOptions, post: Post): Driver => {
   const controller = new AbortController()
   // A pending async function, a timer and an abort listener per waiting task.
   const sleep = (ms: number) =>
@@ -246,6 +279,8 @@ export const makeDriver = async (
       return capmonsterDriver(url, options)
     case "raw":
       return rawDriver(dialect, url, options)
+    case "solvekit-http":
+      return httpLayerDriver(dialect, url, options)
   }
 }
 

@@ -71,7 +71,14 @@ export const runCpu = async (
     })
     try {
       // solvekit with the first query at once too: how much of its figure its default cadence accounts for.
-      const clients: ReadonlyArray<ClientId> = ["raw", peerOf[dialect], "solvekit", "solvekit-fixed0"]
+      // solvekit's HTTP layer alone: the floor of its stack, under the SDK.
+      const clients: ReadonlyArray<ClientId> = [
+        "raw",
+        peerOf[dialect],
+        "solvekit-http",
+        "solvekit",
+        "solvekit-fixed0",
+      ]
       const runs = new Map<ClientId, Array<CpuRun>>(clients.map((client) => [client, []]))
       for (let round = 0; round < settings.runs; round++) {
         // Rotate the order so that drift in the machine's load does not always favour the same client.

@@ -29,6 +29,7 @@ const short: Record<ClientId, string> = {
   "capsolver-npm": "capsolver-npm",
   "capmonster-client": "CapMonster client",
   raw: "raw loop",
+  "solvekit-http": "solvekit's HTTP layer",
 }
 
 const howDriven = `- **solvekit**: \`@solvekit/node\`'s \`createClient({ apiKey, baseUrl, provider })\` (\`CapSolver\`, or
@@ -38,7 +39,10 @@ const howDriven = `- **solvekit**: \`@solvekit/node\`'s \`createClient({ apiKey,
   axios instance (axios's public API) rewrites the origin to the emulator's, and the library runs unchanged;
 - **@zennolab_com/capmonstercloud-client 2.6.1**: \`CapMonsterCloudClientFactory.Create(new ClientOptions({ clientKey,
   serviceUrl }))\` (\`serviceUrl\` is its base-URL option), \`client.Solve(new RecaptchaV2Request(...))\`;
-- **raw fetch loop**: hand-written, \`fetch\` createTask, then getTaskResult until ready, checking only \`errorId\`.`
+- **raw fetch loop**: hand-written, \`fetch\` createTask, then getTaskResult until ready, checking only \`errorId\`;
+- **solvekit's HTTP layer alone**: the raw loop's calls through core's \`KyTransport\` (ky, the body cap, one
+  Effect per request) over \`@solvekit/node\`'s fetch (\`NodeHttp\`), checking only \`errorId\`: the floor of the
+  project's fixed stack, before validation, the lifecycle, decoding and telemetry.`
 
 // ===== CPU =====
 
@@ -64,6 +68,12 @@ export const cpuSection = (cpu: CpuResult): string => {
       return `${f2(ms)} ms at ${dialectLabels[dialect]} (${ratio(ms / (peer?.ms ?? Number.NaN))} ${short[peerOf[dialect]]}'s ${f2(peer?.ms ?? Number.NaN)} ms)`
     })
     .join(" and ")
+  const httpLayer = dialects
+    .map((dialect) => {
+      const row = cpu.rows.find((r) => r.client === "solvekit-http" && r.dialect === dialect)
+      return `${f2(row?.cpuMsPerSolve ?? Number.NaN)} ms at ${dialectLabels[dialect]}`
+    })
+    .join(" and ")
   return `## 2. CPU per solve, side by side with the peers
 
 Zero-delay tasks (\`emulator-instant\`, ready at the first query), so every client makes the same two calls per
@@ -82,12 +92,13 @@ the query count does not (one per solve either way). The row "solvekit with \`Po
 solvekit's CPU per solve its default cadence accounts for (the waits themselves, and the policy's work; at
 CapMonster Cloud the provider's 2 s gap between a task's queries still holds); the target is read on the default
 policy. Both peers send their requests with \`node:http\` (axios's Node adapter; the CapMonster client calls
-\`http.request\` itself), while solvekit and the raw loop use \`fetch\` (undici): the raw loop's row is what
-\`fetch\` alone costs.
+\`http.request\` itself); the raw loop uses the global \`fetch\`; solvekit's Node fetch sends through undici's
+\`dispatcher.request\` (about half the CPU of undici's \`fetch\` for these small exchanges) and ky builds each
+request on it. The row "solvekit's HTTP layer alone" is that stack under the SDK: what is above it is the SDK's own.
 
 ${table(["dialect", "client", "CPU ms per solve", "vs raw loop", "solves/s", "runs (ms per solve)"], rows)}
 
-Reading: solvekit uses ${perDialect}. The best peer is ${short[verdict.best.client]} at ${f2(verdict.best.ms)} ms: solvekit's
+Reading: solvekit uses ${perDialect}; its HTTP layer alone uses ${httpLayer}. The best peer is ${short[verdict.best.client]} at ${f2(verdict.best.ms)} ms: solvekit's
 worst is ${ratio(verdict.worstSolvekit / verdict.best.ms)} it (target <= 1x). The peers check little more than \`errorId\`
 and their waits cannot be cut short; solvekit decodes every answer, keeps the provider's limits, can be aborted,
 and emits spans, metrics and events.
