@@ -214,7 +214,12 @@ ${code(ENTRY_SOURCE)}
 The floor under it is measured in the same way: the smallest client the project's fixed stack allows (a
 \`ManagedRuntime\` Promise face, one Effect Schema struct decoded per answer, ky, a sleep and a timeout, and nothing
 of solvekit's: \`STACK_FLOOR_SOURCE\` in \`apps/bench/src/BundleSize.ts\`) weighs **${kb(key.stackFloorGzipBytes)}** gzip;
-solvekit adds ${kb(key.gzipBytes - key.stackFloorGzipBytes)} to it. Task types in the bundle: ${key.taskTypesInBundle.map((t) => `\`${t}\``).join(", ")} of the
+solvekit adds ${kb(key.gzipBytes - key.stackFloorGzipBytes)} to it. The floor under the client as it is, the Effect and
+Schema features its behaviours use (spans, labelled counters, a retry schedule, a semaphore, an event stream,
+tagged errors, field-level task messages, a snapshot decoder) with ky and no solvekit code
+(\`FEATURE_FLOOR_SOURCE\`), weighs **${kb(key.featureFloorGzipBytes)}**: solvekit's own code is the other
+${kb(key.gzipBytes - key.featureFloorGzipBytes)}. ky alone is ${kb(key.gzipBytes - key.withoutKyGzipBytes)} of the page (the page with ky
+swapped for a fetch stand-in, \`KY_STAND_IN\`, weighs ${kb(key.withoutKyGzipBytes)}). Task types in the bundle: ${key.taskTypesInBundle.map((t) => `\`${t}\``).join(", ")} of the
 catalogue's ${key.catalogueSize} (${USED_TASK_TYPE} names its proxied variant \`ReCaptchaV2Task\` for error hints); types
 from other catalogue modules: ${key.foreignTaskTypes.length === 0 ? "none" : key.foreignTaskTypes.join(", ")}. CI checks that too.
 

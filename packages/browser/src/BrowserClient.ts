@@ -23,10 +23,12 @@ import {
   kyTransport,
   makeClientConfig,
   makePromiseClient,
-  SolveKit,
+  type SolveKit,
   type SolveKitClient,
 } from "@solvekit/core"
-import { globalFetch, runConfigurationSync } from "@solvekit/core/internal"
+// `layerFrom` is `SolveKit.layerFrom` without the class: its other layers (`layerKy` and the options resolution
+// that reads an environment) stay out of the page.
+import { globalFetch, layerFrom, runConfigurationSync } from "@solvekit/core/internal"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
@@ -136,7 +138,7 @@ const layerResolved = <E>(
   options: BrowserClientOptions,
   config: Effect.Effect<ClientConfigShape, E>,
 ): Layer.Layer<SolveKit, E> =>
-  SolveKit.layerFrom(
+  layerFrom(
     Effect.map(config, (resolved) => ({
       config: resolved,
       transport: kyTransport({

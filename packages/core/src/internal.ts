@@ -8,5 +8,6 @@
 
 export { scrubSecrets } from "./domain/Errors.ts"
 export { inputFieldNames } from "./domain/TaskFields.ts"
+export { layerFrom } from "./faces/SolveKit.ts"
 export { globalFetch, runConfigurationSync } from "./internal/Configuration.ts"
 export { type BodyMessage, BodyTooLarge, readBodyCapped } from "./wire/Body.ts"

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber, Result } from "effect"
+import * as Schema from "effect/Schema"
 import { TestClock } from "effect/testing"
 import { afterEach, expect, it as itAsync } from "vitest"
 import { ConfigurationError, isConfigurationError } from "../src/domain/Errors.ts"
@@ -13,6 +14,8 @@ import { SolveKit } from "../src/faces/SolveKit.ts"
 import * as Scripted from "./ScriptedTransport.ts"
 
 const TYPE = "ReCaptchaV2TaskProxyLess"
+
+type JsonObject = Record<string, unknown>
 const SECRET_PAGE = "https://secret-page.example/checkout?session=s3cr3t"
 
 const task = ReCaptchaV2TaskProxyLess({ websiteURL: SECRET_PAGE, websiteKey: "6Le-site-key" })
@@ -160,6 +163,32 @@ describe("policy snapshots", () => {
       assert.isDefined(policy.planFor(TYPE))
     }),
   )
+
+  // The bounds are plain filters (smaller in a page than Effect's checks): they must still read as those checks.
+  it("says what is out of bounds as Effect's checks do, and describes the bounds in JSON Schema", () => {
+    const good = { intervalMs: 3_000, completions: [[1, 2, 1]] }
+    const detail = (input: unknown) => {
+      const decoded = PolicySnapshot.decode(input)
+      return Result.isFailure(decoded) ? decoded.failure.detail : "decoded"
+    }
+    expect(detail({ version: 1, types: { [TYPE]: { ...good, intervalMs: 0 } } })).toContain(
+      "Expected a value between 1 and 3600000",
+    )
+    expect(
+      detail({ version: 1, types: { [TYPE]: { ...good, completions: Array(10_001).fill([1, 2, 1]) } } }),
+    ).toContain("Expected a value with a length of at most 10000")
+    const many = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`T${i}`, good]))
+    expect(detail({ version: 1, types: many })).toContain("Expected a value with at most 1000 entries")
+
+    const { schema } = Schema.toJsonSchemaDocument(PolicySnapshot.PolicySnapshotSchema) as {
+      schema: { properties: { types: JsonObject } }
+    }
+    const types = schema.properties.types
+    expect(types.maxProperties).toBe(1_000)
+    const entry = types.additionalProperties as { properties: Record<string, JsonObject> }
+    expect(entry.properties.intervalMs).toMatchObject({ minimum: 1, maximum: 3_600_000 })
+    expect(entry.properties.completions).toMatchObject({ maxItems: 10_000 })
+  })
 
   it("keeps a restored type named __proto__ as a task type, not a prototype", () => {
     const policy = AdaptivePolicy.make()

@@ -58,14 +58,17 @@ export type FieldsOfSpecs<E extends ExtraFieldSpecs> = { readonly [K in keyof E]
 /** The input type of the extra fields. */
 export type ExtraInput<E extends ExtraFieldSpecs> = Schema.Struct.Type<FieldsOfSpecs<E>>
 
+// Pure: only `Task.extend` reads these, and a page that extends no task drops them.
 const namedSchemas: Readonly<Record<ExtraFieldTypeName, Schema.Top>> = {
   string: Schema.String,
-  number: Schema.Number.check(
-    Schema.makeFilter((n: number) => Number.isFinite(n), { message: "must be a finite number" }),
+  number: /*#__PURE__*/ Schema.Number.check(
+    /*#__PURE__*/ Schema.makeFilter((n: number) => Number.isFinite(n), {
+      message: "must be a finite number",
+    }),
   ),
   boolean: Schema.Boolean,
-  object: Schema.Record(Schema.String, Schema.Unknown),
-  array: Schema.Array(Schema.Unknown),
+  object: /*#__PURE__*/ Schema.Record(Schema.String, Schema.Unknown),
+  array: /*#__PURE__*/ Schema.Array(Schema.Unknown),
 }
 
 /** The Schema of one spec; a name the list does not hold is a `TypeError` (a programming error). */

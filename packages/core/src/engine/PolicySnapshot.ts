@@ -38,12 +38,29 @@ export const MAX_TASK_TYPE_LENGTH = 200
 /** Times beyond any result window (an hour) are not times a policy saw. */
 const MAX_MS = 3_600_000
 
-const Millis = Schema.Number.check(Schema.isFinite(), Schema.isBetween({ minimum: 0, maximum: MAX_MS }))
-const PositiveMillis = Schema.Number.check(
-  Schema.isFinite(),
-  Schema.isBetween({ minimum: 1, maximum: MAX_MS }),
-)
-const Count = Schema.Number.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 65_535 }))
+// The bounds are filters with the messages and JSON Schema of Effect's `isBetween`, `isMaxLength` and
+// `isMaxProperties`, not those checks themselves: every client carries this decoder (`restorePolicy`), and
+// those checks bring Effect's `Order` and the code that prints them back as source, about 0.5 KB gzip of a
+// browser page for what three comparisons do. Comparisons as `isBetween` makes them (through `Order.Number`).
+const isBetween = (minimum: number, maximum: number) =>
+  Schema.makeFilter<number>((n) => !(n < minimum) && !(n > maximum), {
+    expected: `a value between ${minimum} and ${maximum}`,
+    toJsonSchema: () => ({ minimum, maximum }),
+  })
+const isMaxItems = (maxItems: number) =>
+  Schema.makeFilter<ReadonlyArray<unknown>>((items) => items.length <= maxItems, {
+    expected: `a value with a length of at most ${maxItems}`,
+    toJsonSchema: () => ({ maxItems }),
+  })
+const isMaxProperties = (maxProperties: number) =>
+  Schema.makeFilter<object>((record) => Reflect.ownKeys(record).length <= maxProperties, {
+    expected: `a value with at most ${maxProperties} entries`,
+    toJsonSchema: () => ({ maxProperties }),
+  })
+
+const Millis = Schema.Number.check(Schema.isFinite(), isBetween(0, MAX_MS))
+const PositiveMillis = Schema.Number.check(Schema.isFinite(), isBetween(1, MAX_MS))
+const Count = Schema.Number.check(Schema.isInt(), isBetween(1, 65_535))
 
 /** One completion: ready after `[0]` ms, found by the query at `[1]` ms, which was query number `[2]`. */
 const CompletionSnapshot = Schema.Tuple([Millis, Millis, Count]).check(
@@ -56,18 +73,15 @@ const PlanSnapshot = Schema.Struct({
   firstMs: Millis,
   gapMs: PositiveMillis,
   tailFromMs: Millis,
-  expectedQueries: Schema.Number.check(Schema.isFinite(), Schema.isBetween({ minimum: 0, maximum: 65_535 })),
+  expectedQueries: Schema.Number.check(Schema.isFinite(), isBetween(0, 65_535)),
   expectedDelayMs: Millis,
-  referenceQueries: Schema.Number.check(Schema.isFinite(), Schema.isBetween({ minimum: 0, maximum: 65_535 })),
-  basedOn: Schema.Number.check(
-    Schema.isInt(),
-    Schema.isBetween({ minimum: 0, maximum: MAX_COMPLETIONS_PER_TYPE }),
-  ),
+  referenceQueries: Schema.Number.check(Schema.isFinite(), isBetween(0, 65_535)),
+  basedOn: Schema.Number.check(Schema.isInt(), isBetween(0, MAX_COMPLETIONS_PER_TYPE)),
 })
 
 const TaskTypeSnapshot = Schema.Struct({
   intervalMs: PositiveMillis,
-  completions: Schema.Array(CompletionSnapshot).check(Schema.isMaxLength(MAX_COMPLETIONS_PER_TYPE)),
+  completions: Schema.Array(CompletionSnapshot).check(isMaxItems(MAX_COMPLETIONS_PER_TYPE)),
   plan: Schema.optionalKey(PlanSnapshot),
 })
 
@@ -77,7 +91,7 @@ export const PolicySnapshotSchema = Schema.Struct({
   // Names are checked on the whole record: a record's key schema would drop the keys it refuses, and a
   // snapshot is restored whole or not at all.
   types: Schema.Record(Schema.String, TaskTypeSnapshot).check(
-    Schema.isMaxProperties(MAX_TASK_TYPES),
+    isMaxProperties(MAX_TASK_TYPES),
     Schema.makeFilter(
       (types) =>
         Object.keys(types).every((name) => name.length >= 1 && name.length <= MAX_TASK_TYPE_LENGTH) ||

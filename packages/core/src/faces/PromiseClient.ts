@@ -60,6 +60,7 @@ import {
   DEFAULT_BATCH_CONCURRENCY,
   detachedSolveOf,
   SolveKit,
+  SolveKitKey,
   type TaskHandle,
   type WaitSolution,
 } from "./SolveKit.ts"
@@ -470,11 +471,11 @@ export class PromiseClient implements SolveKitClient {
     }
     const { signal } = options
     return this.#enter(signal, track, (context) => {
-      const detached = detachedSolveOf(Context.get(context, SolveKit))
+      const detached = detachedSolveOf(Context.get(context, SolveKitKey))
       if (detached === undefined) {
         return this.#start(
           context,
-          SolveKit.use((kit) =>
+          SolveKitKey.use((kit) =>
             endpoint === "getToken" ? kit.getToken(task, solveOptions) : kit.solve(task, solveOptions),
           ),
           signal,
@@ -501,7 +502,7 @@ export class PromiseClient implements SolveKitClient {
     options: SignalOptions = {},
   ): Promise<CreatedTask<SolutionOf<R>>> {
     return this.#run(
-      SolveKit.use((kit) => kit.createTask(task)),
+      SolveKitKey.use((kit) => kit.createTask(task)),
       options.signal,
       { taskId: undefined, createTaskSent: false },
     )
@@ -516,7 +517,7 @@ export class PromiseClient implements SolveKitClient {
     track.createdAt = options.createdAt ?? (typeof task === "string" ? undefined : task.createdAt)
     track.queries = options.queriesUsed ?? (typeof task === "string" ? undefined : task.queries)
     return this.#run(
-      SolveKit.use((kit) =>
+      SolveKitKey.use((kit) =>
         kit.waitForResult<D>(task, {
           ...(options.task === undefined ? {} : { task: options.task }),
           timeout: options.timeout,
@@ -543,7 +544,7 @@ export class PromiseClient implements SolveKitClient {
   ) {
     const client = this.#clientListener()
     const { timeout, policy, signal } = options
-    return SolveKit.use((kit) =>
+    return SolveKitKey.use((kit) =>
       Batch.start(scope, tasks, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, (task: R, index) => {
         // Recorded as the task is pulled, before its fiber starts: an abort reports every pulled task.
         const call = new CallTracker(client, options.onEvent)
@@ -637,21 +638,21 @@ export class PromiseClient implements SolveKitClient {
 
   getBalance(options: SignalOptions = {}): Promise<Balance> {
     return this.#run(
-      SolveKit.use((kit) => kit.getBalance()),
+      SolveKitKey.use((kit) => kit.getBalance()),
       options.signal,
     )
   }
 
   policySnapshot(): Promise<PolicySnapshot> {
     return this.#run(
-      SolveKit.use((kit) => kit.policySnapshot()),
+      SolveKitKey.use((kit) => kit.policySnapshot()),
       undefined,
     )
   }
 
   restorePolicy(snapshot: unknown): Promise<void> {
     return this.#run(
-      SolveKit.use((kit) => kit.restorePolicy(snapshot)),
+      SolveKitKey.use((kit) => kit.restorePolicy(snapshot)),
       undefined,
     )
   }
@@ -660,7 +661,7 @@ export class PromiseClient implements SolveKitClient {
     const { signal, ...rest } = options
     const taskId = typeof task === "object" && task !== null ? task.taskId : task
     return this.#run(
-      SolveKit.use((kit) => kit.feedback(task, rest)),
+      SolveKitKey.use((kit) => kit.feedback(task, rest)),
       signal,
       { taskId },
     )

@@ -338,7 +338,39 @@ const makeService = (
     return service
   })
 
-export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@solvekit/core/SolveKit") {
+/**
+ * The `SolveKit` service key alone, without the layers the public class carries: the same key, so a service
+ * provided under one is found under the other. The Promise face and the adapters build clients through it and
+ * `layerFrom`, so a bundler drops `SolveKit.layer` and `SolveKit.layerKy` from a page that does not call them
+ * (static members keep a whole class, and `layerKy` brings the environment-reading options resolution).
+ *
+ * @internal
+ */
+export class SolveKitKey extends Context.Service<SolveKit, SolveKitService>()("@solvekit/core/SolveKit") {}
+
+/** `SolveKit.layerFrom` as a plain function, for the Promise face and the adapters (see `SolveKitKey`). @internal */
+export const layerFrom = <E, R>(
+  parts: Effect.Effect<ClientParts, E, R>,
+): Layer.Layer<SolveKit, E, Exclude<R, Scope.Scope>> =>
+  Layer.effect(
+    SolveKitKey,
+    Effect.flatMap(parts, ({ config, transport }) =>
+      makeService(config, typeof transport === "function" ? transport(config) : transport),
+    ),
+  )
+
+// `SolveKit.layer`, built outside the class and pure: a static initialiser that calls anything keeps the whole
+// class (and `layerKy`'s options resolution) in every bundle.
+const layerFromContext: Layer.Layer<SolveKit, never, Transport | ClientConfig> = /*#__PURE__*/ Layer.fresh(
+  /*#__PURE__*/ Layer.effect(
+    SolveKitKey,
+    /*#__PURE__*/ Effect.gen(function* () {
+      return yield* makeService(yield* ClientConfig, yield* Transport)
+    }),
+  ),
+)
+
+export class SolveKit extends SolveKitKey {
   /**
    * The one wiring of a client: its service over the configuration and transport that `parts` builds. Every
    * adapter's `layer` and `createClient` go through it. Each layer it returns builds its own client: nothing
@@ -346,15 +378,9 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
    * program (one key per tenant) never share a key, a base URL or a fetch. `parts` may add finalizers (a
    * connection pool): they run when the layer is released.
    */
-  static readonly layerFrom = <E, R>(
+  static readonly layerFrom: <E, R>(
     parts: Effect.Effect<ClientParts, E, R>,
-  ): Layer.Layer<SolveKit, E, Exclude<R, Scope.Scope>> =>
-    Layer.effect(
-      SolveKit,
-      Effect.flatMap(parts, ({ config, transport }) =>
-        makeService(config, typeof transport === "function" ? transport(config) : transport),
-      ),
-    )
+  ) => Layer.Layer<SolveKit, E, Exclude<R, Scope.Scope>> = layerFrom
 
   /**
    * The client service over a `Transport` and a `ClientConfig` from the context. Fresh: Effect memoises a
@@ -362,14 +388,7 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
    * from it (with its own config layer) would reuse the first one's service, key and all. Prefer
    * `layerFrom` or an adapter's `layer`.
    */
-  static readonly layer: Layer.Layer<SolveKit, never, Transport | ClientConfig> = Layer.fresh(
-    Layer.effect(
-      SolveKit,
-      Effect.gen(function* () {
-        return yield* makeService(yield* ClientConfig, yield* Transport)
-      }),
-    ),
-  )
+  static readonly layer: Layer.Layer<SolveKit, never, Transport | ClientConfig> = layerFromContext
 
   /**
    * The whole client on ky: options first, then `resolve.fallback` (adapters pass their environment), then
@@ -378,7 +397,7 @@ export class SolveKit extends Context.Service<SolveKit, SolveKitService>()("@sol
   static readonly layerKy = (
     options: ClientOptions & Omit<KyTransport.KyTransportOptions, "baseUrl"> & ResolveOptions,
   ): Layer.Layer<SolveKit, ConfigurationError> =>
-    SolveKit.layerFrom(
+    layerFrom(
       Effect.map(
         fromOptions(options, { fallback: options.fallback, missingKeyHint: options.missingKeyHint }),
         (config): ClientParts => ({ config, transport: kyTransport(options) }),
