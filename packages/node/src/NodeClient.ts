@@ -19,7 +19,6 @@ import {
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as NodeConfig from "./NodeConfig.ts"
-import * as NodeHttp from "./NodeHttp.ts"
 
 /**
  * Options of a Node client. Every field is optional: the API key falls back to the provider's variable
@@ -30,13 +29,23 @@ export interface NodeClientOptions extends ClientOptions, NodeConfig.NodeConnect
 
 const USER_AGENT = "solvekit-node"
 
+/**
+ * The HTTP plumbing, loaded when a client is first built rather than with the package: undici is about 110
+ * modules, a fifth of a cold start (`import` plus `createClient`), and a process that creates a client it
+ * never uses (a CLI's `--help`, a function that exits early) should not pay for it. The first call pays it
+ * instead, once per process.
+ */
+const nodeHttp = Effect.promise(() => import("./NodeHttp.ts"))
+
 /** The client layer for settings that are already resolved; the fetch's sockets live as long as the layer. */
 const layerResolved = (resolved: NodeConfig.NodeResolvedConfig): Layer.Layer<SolveKit> =>
   SolveKit.layerFrom(
-    Effect.map(NodeHttp.scopedFetch({ proxy: resolved.proxy }), (fetch) => ({
-      config: resolved.client,
-      transport: kyTransport({ fetch, headers: { "user-agent": USER_AGENT } }),
-    })),
+    Effect.flatMap(nodeHttp, (NodeHttp) =>
+      Effect.map(NodeHttp.scopedFetch({ proxy: resolved.proxy }), (fetch) => ({
+        config: resolved.client,
+        transport: kyTransport({ fetch, headers: { "user-agent": USER_AGENT } }),
+      })),
+    ),
   )
 
 /**

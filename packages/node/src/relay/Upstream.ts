@@ -9,7 +9,6 @@ import { type ClientConfigShape, type ClientOptions, KyTransport, type Provider 
 import { BodyTooLarge, readBodyCapped } from "@solvekit/core/internal"
 import * as Redacted from "effect/Redacted"
 import * as NodeConfig from "../NodeConfig.ts"
-import * as NodeHttp from "../NodeHttp.ts"
 import type { RelayEndpoint, RelayOptions } from "./Options.ts"
 import { RELAY_ERROR_HEADER, type Refusal, refusal } from "./Responses.ts"
 
@@ -65,8 +64,23 @@ export const connectUpstream = (options: RelayOptions, provider: Provider.Provid
   const resolved = NodeConfig.resolveSync(clientOptions)
   const key = Redacted.value(resolved.client.apiKey)
   const baseUrl = resolved.client.baseUrl
-  const dispatcher = NodeHttp.makeDispatcher({ proxy: resolved.proxy })
-  const upstreamFetch = NodeHttp.makeFetch(dispatcher)
+  // The connection pool opens with the first call upstream: undici, which it needs, is about 110 modules that
+  // importing the package should not load (see NodeClient). A pool opened after `close` opens closed, so a
+  // late call fails as it would on a pool closed under it.
+  let pool: Promise<{ fetch: typeof globalThis.fetch; close: () => Promise<void> }> | undefined
+  let closed = false
+  const connect = () =>
+    (pool ??= import("../NodeHttp.ts").then((NodeHttp) => {
+      const dispatcher = NodeHttp.makeDispatcher({ proxy: resolved.proxy })
+      const opened = {
+        fetch: NodeHttp.makeFetch(dispatcher),
+        close: () => NodeHttp.closeDispatcher(dispatcher),
+      }
+      if (closed) void opened.close()
+      return opened
+    }))
+  const upstreamFetch: typeof globalThis.fetch = (input, init) =>
+    connect().then((open) => open.fetch(input, init))
   const maxBodyBytes = options.maxUpstreamBodyBytes ?? DEFAULT_MAX_UPSTREAM_BODY_BYTES
   const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS
 
@@ -99,7 +113,10 @@ export const connectUpstream = (options: RelayOptions, provider: Provider.Provid
       return upstreamFailure(endpoint, cause)
     }
   }
-  const close = () => NodeHttp.closeDispatcher(dispatcher)
+  const close = async () => {
+    closed = true
+    if (pool !== undefined) await (await pool).close()
+  }
   return {
     forward,
     appId: resolved.client.appId,
