@@ -211,7 +211,8 @@ const rawDriver = (dialect: Dialect, url: string, options: DriverOptions): Drive
   })
 
 const httpLayerDriver = async (dialect: Dialect, url: string, options: DriverOptions): Promise<Driver> => {
-  const { KyTransport, NodeHttp } = await import("@solvekit/node")
+  const { KyTransport } = await import("@solvekit/node")
+  const NodeHttp = await import("@solvekit/node/http")
   const Effect = await import("effect/Effect")
   const dispatcher = NodeHttp.makeDispatcher()
   const transport = KyTransport.make({ baseUrl: url, fetch: NodeHttp.makeFetch(dispatcher) })

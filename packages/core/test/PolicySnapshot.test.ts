@@ -180,7 +180,7 @@ describe("policy snapshots", () => {
     const many = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`T${i}`, good]))
     expect(detail({ version: 1, types: many })).toContain("Expected a value with at most 1000 entries")
 
-    const { schema } = Schema.toJsonSchemaDocument(PolicySnapshot.PolicySnapshotSchema) as {
+    const { schema } = Schema.toJsonSchemaDocument(PolicySnapshot.PolicySnapshotSchema) as unknown as {
       schema: { properties: { types: JsonObject } }
     }
     const types = schema.properties.types

@@ -4,7 +4,10 @@
  * calls, and so an outbound HTTP(S) proxy (explicit, or HTTPS_PROXY/HTTP_PROXY/NO_PROXY) applies to the
  * SDK's traffic only, without touching the process-wide global dispatcher.
  *
- * The fetch returned here has the standard `fetch` shape; core's `KyTransport` is the only thing that calls it.
+ * The fetch returned here has the standard `fetch` shape; core's `KyTransport` is what calls it. Exported as
+ * `@solvekit/node/http` for Effect users who assemble their own transport
+ * (`KyTransport.layer({ baseUrl, fetch: makeFetch(makeDispatcher()) })`); the package's main entry loads it
+ * only when a client first connects.
  *
  * @since 0.1.0
  */
@@ -161,7 +164,8 @@ const streamOf = (body: Dispatcher.ResponseData["body"]): ReadableStream<Uint8Ar
       async pull(controller) {
         const next = await chunks.next()
         if (next.done === true) controller.close()
-        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength))
+        else
+          controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength))
       },
       cancel(reason) {
         body.destroy(reason instanceof Error ? reason : undefined)

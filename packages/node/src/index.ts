@@ -13,11 +13,6 @@ export * from "@solvekit/core"
 
 export { createClient, layer, type NodeClientOptions } from "./NodeClient.ts"
 export { API_KEY_ENV, BASE_URL_ENV, type ProxyOption } from "./NodeConfig.ts"
-/**
- * The keep-alive, proxy-aware `fetch` the client sends with, for Effect users who assemble their own layers
- * (`KyTransport.layer({ baseUrl, fetch: NodeHttp.makeFetch(NodeHttp.makeDispatcher()) })`).
- */
-export * as NodeHttp from "./NodeHttp.ts"
 
 export {
   DEFAULT_MAX_IMAGE_BYTES,
