@@ -199,16 +199,22 @@ class CallTracker implements CallState {
   createdAt: number | undefined = undefined
   queries: number | undefined = undefined
   createTaskSent = false
-  readonly onEvent: EventListener
+  readonly client: EventListener | undefined
+  readonly local: EventListener | undefined
+  /** Bound once: a bound method holds no scope of its own, where a closure over the listeners would. */
+  readonly onEvent: EventListener = this.follow.bind(this)
 
   constructor(client: EventListener | undefined, local: EventListener | undefined) {
-    this.onEvent = (event) => {
-      if (event.taskId !== undefined) this.taskId = event.taskId
-      if (event._tag === "Created") this.createdAt = event.createdAt
-      this.queries = event.queries
-      client?.(event)
-      local?.(event)
-    }
+    this.client = client
+    this.local = local
+  }
+
+  follow(event: LifecycleEvent): void {
+    if (event.taskId !== undefined) this.taskId = event.taskId
+    if (event._tag === "Created") this.createdAt = event.createdAt
+    this.queries = event.queries
+    this.client?.(event)
+    this.local?.(event)
   }
 }
 
@@ -298,10 +304,32 @@ interface Running {
  * exit. One object with methods, no closures: thousands may wait at once.
  */
 class DetachedRun<A> implements Running, DetachedCallbacks<unknown> {
+  readonly #calls: CallRegistry
+  readonly #signal: AbortSignal | undefined
+  readonly #call: CallState
+  readonly #resolve: (value: A) => void
+  readonly #reject: (reason: unknown) => void
   #fiber: Fiber.Fiber<void> | undefined = undefined
   #waiting: DetachedCall | undefined = undefined
   #exit: Exit.Exit<A, AnyError> | undefined = undefined
-  #observers: Array<(exit: Exit.Exit<A, AnyError>) => void> = []
+  #interruptPending = false
+  /** `dispose`'s observers (rare): created when the first one comes. */
+  #observers: Array<(exit: Exit.Exit<A, AnyError>) => void> | undefined = undefined
+
+  constructor(
+    calls: CallRegistry,
+    signal: AbortSignal | undefined,
+    call: CallState,
+    resolve: (value: A) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    this.#calls = calls
+    this.#signal = signal
+    this.#call = call
+    this.#resolve = resolve
+    this.#reject = reject
+    calls.add(this, signal)
+  }
 
   /** Follows the create phase: a failure or interruption there is the call's end. */
   attach(fiber: Fiber.Fiber<void>): void {
@@ -310,6 +338,8 @@ class DetachedRun<A> implements Running, DetachedCallbacks<unknown> {
       this.#fiber = undefined
       if (Exit.isFailure(exit)) this.#end(Exit.failCause(exit.cause))
     })
+    // Aborted while the create phase's first steps ran synchronously, before this fiber was known.
+    if (this.#interruptPending) fiber.interruptUnsafe()
   }
 
   onExit(exit: Exit.Exit<unknown, { readonly _tag: string }>): void {
@@ -327,21 +357,87 @@ class DetachedRun<A> implements Running, DetachedCallbacks<unknown> {
       waiting.cancel()
       this.#end(Exit.interrupt())
     }
-    this.#fiber?.interruptUnsafe()
+    if (this.#fiber === undefined) this.#interruptPending = true
+    else this.#fiber.interruptUnsafe()
   }
 
   addObserver(observer: (exit: Exit.Exit<A, AnyError>) => void): void {
     if (this.#exit !== undefined) observer(this.#exit)
-    else this.#observers.push(observer)
+    else (this.#observers ??= []).push(observer)
   }
 
+  /** The call's end: out of the registry, its Promise settled (as `settle` says), then the observers. */
   #end(exit: Exit.Exit<A, AnyError>): void {
     if (this.#exit !== undefined) return
     this.#exit = exit
     this.#waiting = undefined
+    this.#calls.remove(this, this.#signal)
+    settleInto(exit, this.#signal, this.#call, this.#resolve, this.#reject)
     const observers = this.#observers
-    this.#observers = []
-    for (const observer of observers) observer(exit)
+    this.#observers = undefined
+    if (observers !== undefined) for (const observer of observers) observer(exit)
+  }
+}
+
+/** Settles a call's Promise with its exit (see `settle`). */
+const settleInto = <A>(
+  exit: Exit.Exit<A, AnyError>,
+  signal: AbortSignal | undefined,
+  call: CallState,
+  resolve: (value: A) => void,
+  reject: (reason: unknown) => void,
+): void => {
+  let value: A
+  try {
+    value = settle(exit, signal, call)
+  } catch (error) {
+    reject(error)
+    return
+  }
+  resolve(value)
+}
+
+/** Starts a call in its context; it settles the call's Promise through `resolve` and `reject`. */
+type StartCall<A> = (
+  context: Context.Context<SolveKit>,
+  resolve: (value: A) => void,
+  reject: (reason: unknown) => void,
+) => void
+
+/**
+ * The calls a client is running: `dispose` interrupts them all, and an abort of a signal interrupts the calls
+ * given it, with one abort listener per signal however many calls share it.
+ */
+class CallRegistry {
+  readonly inFlight = new Set<Running>()
+  readonly #watched = new Map<AbortSignal, { readonly calls: Set<Running>; readonly onAbort: () => void }>()
+
+  add(call: Running, signal: AbortSignal | undefined): void {
+    this.inFlight.add(call)
+    if (signal === undefined) return
+    let watch = this.#watched.get(signal)
+    if (watch === undefined) {
+      const calls = new Set<Running>()
+      const onAbort = () => {
+        this.#watched.delete(signal)
+        for (const watched of calls) watched.interruptUnsafe()
+      }
+      watch = { calls, onAbort }
+      this.#watched.set(signal, watch)
+      signal.addEventListener("abort", onAbort, { once: true })
+    }
+    watch.calls.add(call)
+  }
+
+  remove(call: Running, signal: AbortSignal | undefined): void {
+    this.inFlight.delete(call)
+    if (signal === undefined) return
+    const watch = this.#watched.get(signal)
+    if (watch === undefined) return
+    watch.calls.delete(call)
+    if (watch.calls.size > 0) return
+    this.#watched.delete(signal)
+    signal.removeEventListener("abort", watch.onAbort)
   }
 }
 
@@ -349,10 +445,8 @@ export class PromiseClient implements SolveKitClient {
   readonly #runtime: ManagedRuntime.ManagedRuntime<SolveKit, ConfigurationError>
   /** The built client, once the runtime has built it. */
   #context: Context.Context<SolveKit> | undefined
-  /** Calls running now (interrupted by `dispose`). */
-  readonly #inFlight = new Set<Running>()
-  /** One abort listener per signal, for all the calls that share it. */
-  readonly #watched = new Map<AbortSignal, { readonly fibers: Set<Running>; readonly onAbort: () => void }>()
+  /** Calls running now (interrupted by `dispose`, and by an abort of their signal). */
+  readonly #calls = new CallRegistry()
   readonly #listeners = new Set<EventListener>()
   #disposed = false
 
@@ -365,36 +459,36 @@ export class PromiseClient implements SolveKitClient {
     signal: AbortSignal | undefined,
     call: CallState = NO_TASK,
   ): Promise<A> {
-    return this.#enter(signal, call, (context) => this.#start(context, effect, signal))
+    return this.#enter<A>(signal, call, (context, resolve, reject) => {
+      this.#start(context, effect, signal).then((exit) => settleInto(exit, signal, call, resolve, reject))
+    })
   }
 
   /**
    * Starts a call once the client is built: `start` runs it in the call's context (with the `CreateProbe`
-   * of a call that creates a task), and its exit becomes the Promise's outcome.
+   * of a call that creates a task) and settles the call's Promise with its outcome.
    */
   // Not an async function: its suspended frame would be held for the whole call.
-  #enter<A>(
-    signal: AbortSignal | undefined,
-    call: CallState,
-    start: (context: Context.Context<SolveKit>) => Promise<Exit.Exit<A, AnyError>>,
-  ): Promise<A> {
+  #enter<A>(signal: AbortSignal | undefined, call: CallState, start: StartCall<A>): Promise<A> {
     if (this.#disposed) {
       return Promise.reject(new ConfigurationError({ detail: "This solvekit client was disposed." }))
     }
     if (signal?.aborted) return Promise.reject(abortedErrorOf(call, signal))
     const context = this.#context
-    if (context === undefined) {
-      // The first calls wait for the runtime to build the client (once); then they run like any other.
-      return this.#runtime.context().then((built) => {
-        this.#context ??= built
-        return this.#enter(signal, call, start)
-      })
-    }
+    if (context === undefined) return this.#enterOnceBuilt(signal, call, start)
     // Calls that create a task let the lifecycle mark their createTask in flight on `call`. Put in the
     // fiber's starting context: `provideService` would add a context change and its restore hook per call.
     const callContext =
       call.createTaskSent === undefined ? context : Context.add(context, CreateProbe, call as CreateProbe)
-    return start(callContext).then((exit) => settle(exit, signal, call))
+    return new Promise<A>((resolve, reject) => start(callContext, resolve, reject))
+  }
+
+  /** The first calls wait for the runtime to build the client (once); then they run like any other. */
+  #enterOnceBuilt<A>(signal: AbortSignal | undefined, call: CallState, start: StartCall<A>): Promise<A> {
+    return this.#runtime.context().then((built) => {
+      this.#context ??= built
+      return this.#enter(signal, call, start)
+    })
   }
 
   /**
@@ -416,36 +510,8 @@ export class PromiseClient implements SolveKitClient {
 
   /** Until `fiber` ends, `dispose` and an abort of `signal` interrupt it. */
   #track(fiber: Running, signal: AbortSignal | undefined): void {
-    this.#inFlight.add(fiber)
-    if (signal !== undefined) this.#watch(signal, fiber)
-    fiber.addObserver(() => {
-      this.#inFlight.delete(fiber)
-      if (signal !== undefined) this.#unwatch(signal, fiber)
-    })
-  }
-
-  #watch(signal: AbortSignal, fiber: Running): void {
-    let watch = this.#watched.get(signal)
-    if (watch === undefined) {
-      const fibers = new Set<Running>()
-      const onAbort = () => {
-        this.#watched.delete(signal)
-        for (const watched of fibers) watched.interruptUnsafe()
-      }
-      watch = { fibers, onAbort }
-      this.#watched.set(signal, watch)
-      signal.addEventListener("abort", onAbort, { once: true })
-    }
-    watch.fibers.add(fiber)
-  }
-
-  #unwatch(signal: AbortSignal, fiber: Running): void {
-    const watch = this.#watched.get(signal)
-    if (watch === undefined) return
-    watch.fibers.delete(fiber)
-    if (watch.fibers.size > 0) return
-    this.#watched.delete(signal)
-    signal.removeEventListener("abort", watch.onAbort)
+    this.#calls.add(fiber, signal)
+    fiber.addObserver(() => this.#calls.remove(fiber, signal))
   }
 
   #clientListener(): EventListener | undefined {
@@ -470,23 +536,21 @@ export class PromiseClient implements SolveKitClient {
       onEvent: track.onEvent,
     }
     const { signal } = options
-    return this.#enter(signal, track, (context) => {
+    return this.#enter<Solved<SolutionOf<R>>>(signal, track, (context, resolve, reject) => {
       const detached = detachedSolveOf(Context.get(context, SolveKitKey))
       if (detached === undefined) {
-        return this.#start(
+        this.#start(
           context,
           SolveKitKey.use((kit) =>
             endpoint === "getToken" ? kit.getToken(task, solveOptions) : kit.solve(task, solveOptions),
           ),
           signal,
-        )
+        ).then((exit) => settleInto(exit, signal, track, resolve, reject))
+        return
       }
-      const run = new DetachedRun<Solved<SolutionOf<R>>>()
+      // The run settles the Promise itself: no `then` step, and nothing of this scope is held while it waits.
+      const run = new DetachedRun<Solved<SolutionOf<R>>>(this.#calls, signal, track, resolve, reject)
       run.attach(Effect.runForkWith(context)(detached(task, endpoint, solveOptions, run)))
-      return new Promise((resolve) => {
-        this.#track(run, signal)
-        run.addObserver(resolve)
-      })
     })
   }
 
@@ -678,7 +742,7 @@ export class PromiseClient implements SolveKitClient {
     if (this.#disposed) return
     this.#disposed = true
     // The runtime's own scope does not know these fibers (see #start): they end first, as it would do.
-    const running = [...this.#inFlight]
+    const running = [...this.#calls.inFlight]
     for (const fiber of running) fiber.interruptUnsafe()
     await Promise.all(running.map((fiber) => new Promise((resolve) => fiber.addObserver(resolve))))
     await this.#runtime.dispose()

@@ -41,8 +41,9 @@ export function* createPhase<S>(
   env: LifecycleEnv,
   codec: TaskCodec<S>,
   endpoint: "createTask" | "getToken",
-  { progress, emit }: CallFrame,
+  frame: CallFrame,
 ) {
+  const { progress } = frame
   if (endpoint === "getToken" && env.config.provider.endpoints.getToken === undefined) {
     return yield* new ApiError({
       reason: "UnsupportedTask",
@@ -55,7 +56,7 @@ export function* createPhase<S>(
   const created = yield* createTask(env, codec, endpoint, progress)
   progress.taskId = created.taskId
   progress.createdAt = created.createdAt
-  yield* emit({
+  yield* frame.emit({
     _tag: "Created",
     taskType: codec.taskType,
     taskId: created.taskId,
@@ -73,15 +74,15 @@ export const pollParamsOf = <S>(
   codec: TaskCodec<S>,
   options: CallOptions,
   created: CreatedTask<S>,
-  { progress, emit }: CallFrame,
+  frame: CallFrame,
 ): PollParams<S> => ({
   codec,
   taskId: created.taskId,
   createdAt: created.createdAt,
   queriesUsed: 0,
   policy: options.policy ?? env.config.policy,
-  progress,
-  emit,
+  progress: frame.progress,
+  events: frame,
 })
 
 /** The body of `createThenPoll`, a module-level generator: an inline one is a new function per call. */
@@ -123,8 +124,9 @@ export const waitForResult = <S>(
       onEvent: options.onEvent,
       span: "solvekit.waitForResult",
     },
-    ({ startedAt, progress, emit }) =>
+    (frame) =>
       Effect.gen(function* () {
+        const { startedAt, progress } = frame
         progress.taskId = taskId
         // Without the creation time the window is assumed to start now: optimistic, the task may expire
         // before this call's deadline. Resume with the error (or `CreatedTask`) to keep the real one.
@@ -137,7 +139,7 @@ export const waitForResult = <S>(
           queriesUsed: options.queriesUsed ?? 0,
           policy: options.policy ?? env.config.policy,
           progress,
-          emit,
+          events: frame,
         })
         const now = yield* Clock.currentTimeMillis
         return solvedOf(taskId, codec.taskType, solution, progress.queries, now, startedAt, cost)

@@ -25,8 +25,8 @@ import {
   withTaskId,
 } from "../../domain/Errors.ts"
 import * as Protocol from "../../wire/Protocol.ts"
-import type { LifecycleEvent } from "../Events.ts"
 import type * as Policy from "../Policy.ts"
+import type { EventSink } from "./CallFrame.ts"
 import { isTransient } from "./Classify.ts"
 import { decodeSolutionOf, type TaskCodec } from "./Codec.ts"
 import { CreateProbe, type LifecycleEnv, type Progress } from "./Env.ts"
@@ -42,7 +42,8 @@ export interface PollParams<S> {
   readonly queriesUsed: number
   readonly policy: Policy.PollPolicy
   readonly progress: Progress
-  readonly emit: (event: LifecycleEvent) => Effect.Effect<void>
+  /** Where the call's `Polled` events go. */
+  readonly events: EventSink
 }
 
 type LimitError = PollBudgetExhaustedError | TaskDeadlineError
@@ -283,7 +284,7 @@ function* stepOf<S>(run: PollRun<S>) {
   run.retryStep = undefined
   const state = outcome.success
   if (state._tag === "Pending") run.lastPendingMs = (yield* Clock.currentTimeMillis) - params.createdAt
-  yield* params.emit({
+  yield* params.events.emit({
     _tag: "Polled",
     taskType: codec.taskType,
     taskId,
