@@ -6,10 +6,49 @@
  * creation are also timed inside its process.
  */
 import { execFileSync } from "node:child_process"
-import { fileURLToPath } from "node:url"
+import { readdirSync, readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { median } from "./Stats.ts"
 
-export type ColdStartSubject = "bare" | "solvekit" | "capsolver-npm" | "capmonster-client"
+export type ColdStartSubject =
+  | "bare"
+  | "solvekit"
+  | "solvekit-first-request"
+  | "stack-floor"
+  | "capsolver-npm"
+  | "capmonster-client"
+
+const requireHere = createRequire(import.meta.url)
+
+/** Every `.js` file under `dir`. */
+const scripts = (dir: string): Array<string> =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? scripts(join(dir, entry.name))
+      : entry.name.endsWith(".js")
+        ? [join(dir, entry.name)]
+        : [],
+  )
+
+/**
+ * The floor under any client on the project's fixed stack: every effect module that @solvekit/core and
+ * @solvekit/node import statically (read from their built files, so the list follows the code), and ky,
+ * loaded with nothing of solvekit's own.
+ */
+const stackFloorImports = (): Array<string> => {
+  const coreDist = dirname(requireHere.resolve("@solvekit/core"))
+  const nodeDist = dirname(requireHere.resolve("@solvekit/node"))
+  const modules = new Set<string>()
+  for (const file of [...scripts(coreDist), ...scripts(nodeDist)]) {
+    for (const match of readFileSync(file, "utf8").matchAll(/(?:from|import)\s+"(effect\/[^"]+)"/g)) {
+      modules.add(match[1]!)
+    }
+  }
+  const ky = pathToFileURL(createRequire(join(coreDist, "index.js")).resolve("ky")).href
+  return [...[...modules].sort(), ky]
+}
 
 export interface ColdStartFigures {
   readonly subject: ColdStartSubject
@@ -46,6 +85,30 @@ await client.dispose()
 const timing = { importMs: t1 - t0, createClientMs: t2 - t1 }
 ${report}`,
   },
+  "solvekit-first-request": {
+    args: ["--input-type=module", "-e"],
+    // The first request loads what sending needs (undici, Node's fetch classes): a local server in the same
+    // process answers it, so no network time is counted.
+    code: `const http = await import("node:http")
+const server = http.createServer((request, response) => {
+  request.resume()
+  request.on("end", () => response.end('{"errorId":0,"balance":1}'))
+})
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve))
+const { createClient } = await import("@solvekit/node")
+const client = createClient({ apiKey: "k", baseUrl: "http://127.0.0.1:" + server.address().port })
+await client.getBalance()
+await client.dispose()
+server.close()
+const timing = {}
+${report}`,
+  },
+  "stack-floor": {
+    args: ["--input-type=module", "-e"],
+    code: `await Promise.all(${JSON.stringify(stackFloorImports())}.map((specifier) => import(specifier)))
+const timing = {}
+${report}`,
+  },
   "capsolver-npm": {
     args: ["-e"],
     code: `const { Solver } = require("capsolver-npm")
@@ -65,6 +128,8 @@ ${report}`,
 export const coldStartSubjects: ReadonlyArray<ColdStartSubject> = [
   "bare",
   "solvekit",
+  "solvekit-first-request",
+  "stack-floor",
   "capsolver-npm",
   "capmonster-client",
 ]

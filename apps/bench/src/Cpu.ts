@@ -9,6 +9,9 @@ import { type ClientId, type Dialect, dialects, peerOf } from "./Clients.ts"
 import { startEmulator } from "./EmulatorProcess.ts"
 
 export interface CpuSettings {
+  /** Solves with the first query at once before the warm-up: the JIT compiles, the heap reaches its size. */
+  readonly jitWarmup: number
+  /** Solves at the client's own cadence before the measured ones (its policy learns). */
   readonly warmup: number
   /** Measured solves of solvekit and the raw loop. */
   readonly solves: number
@@ -20,6 +23,7 @@ export interface CpuSettings {
 }
 
 export const defaultCpuSettings: CpuSettings = {
+  jitWarmup: 3_000,
   warmup: 200,
   solves: 2_000,
   peerSolves: 2_000,
@@ -92,6 +96,7 @@ export const runCpu = async (
             String(settings.warmup),
             String(solves),
             String(settings.concurrency),
+            String(settings.jitWarmup),
           ])
           runs.get(client)?.push(run)
           log(`  ${dialect}, ${client}: ${perSolve(run).toFixed(2)} ms CPU per solve`)

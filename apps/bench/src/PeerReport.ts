@@ -78,8 +78,11 @@ export const cpuSection = (cpu: CpuResult): string => {
 
 Zero-delay tasks (\`emulator-instant\`, ready at the first query), so every client makes the same two calls per
 solve: createTask, then one getTaskResult. For each dialect one emulator, served on loopback by a child
-process; each client in a fresh child process of its own that loads only its own library: ${settings.warmup}
-warm-up solves, then ${settings.solves} measured ones (${settings.peerSolves} for the peers) at concurrency
+process; each client in a fresh child process of its own that loads only its own library: ${settings.jitWarmup}
+solves with the first query at once (the JIT compiles each client's hot code and its heap grows to its working
+size, as in a long-running process; measured after only a few hundred solves, every client costs 1.5-2.5x more
+and the ranking is noise), then ${settings.warmup} warm-up solves at the client's own cadence (a learning policy
+learns), then ${settings.solves} measured ones (${settings.peerSolves} for the peers) at concurrency
 ${settings.concurrency} (${settings.concurrency} workers, one solve each at a time). The figure is the client process's user +
 system CPU over the measured solves (\`process.cpuUsage()\`), over their number; ${settings.runs > 1 ? `the median of ${settings.runs} runs per client, the order rotating between runs` : "one run per client"}.
 solvekit is measured against the same dialect as the peer it is compared with.
@@ -240,6 +243,10 @@ ${code(PEER_ENTRY_SOURCES["capmonster-client"])}
 const coldLabels: Record<ColdStartSubject, string> = {
   bare: 'bare `node -e ""`',
   solvekit: '`await import("@solvekit/node")`, `createClient({ apiKey })`, `dispose()`',
+  "solvekit-first-request":
+    "the same, with one `getBalance()` answered by a local `node:http` server in the process (what sending loads)",
+  "stack-floor":
+    "floor: the effect modules @solvekit/core and @solvekit/node import, and ky, with no solvekit code",
   "capsolver-npm": '`require("capsolver-npm")`, `new Solver({ apiKey })`',
   "capmonster-client":
     '`require("@zennolab_com/capmonstercloud-client")`, `CapMonsterCloudClientFactory.Create(new ClientOptions({ clientKey }))`',
@@ -251,8 +258,9 @@ export const coldStartSection = (cold: ColdStartResult): string => {
   return `## 6. Cold start, side by side with the peers
 
 A fresh \`node\` process per run that loads a client library and creates a client, as a CLI run or a serverless
-function starts, next to a bare \`node\` process; the four interleaved, the order rotating, median of ${cold.runs} runs
-each. Wall time from spawn to exit, read by the parent; peak memory is the process's own peak resident set
+function starts, next to a bare \`node\` process; all interleaved, the order rotating, median of ${cold.runs} runs
+each. undici is loaded by a client's first connection, so the row with one request shows what a process that
+sends pays; the floor row is what the project's fixed stack (effect, ky) costs to load before any of solvekit's code. Wall time from spawn to exit, read by the parent; peak memory is the process's own peak resident set
 (\`process.resourceUsage().maxRSS\`, read as its last act).
 
 ${table(

@@ -137,7 +137,7 @@ const polling = await attempt(
 const cpu = await attempt("cpu", "CPU per solve, side by side with the peers", () =>
   runCpu(
     quick
-      ? { ...defaultCpuSettings, warmup: 100, solves: 300, peerSolves: 300, runs: cpuRuns }
+      ? { ...defaultCpuSettings, jitWarmup: 300, warmup: 100, solves: 300, peerSolves: 300, runs: cpuRuns }
       : { ...defaultCpuSettings, runs: cpuRuns },
     log,
   ),
