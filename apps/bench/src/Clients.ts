@@ -30,6 +30,7 @@ export type ClientId =
   | "capsolver-npm"
   | "capmonster-client"
   | "raw"
+  | "raw-3s"
 
 export const dialects: ReadonlyArray<Dialect> = ["capsolver", "capmonster"]
 
@@ -45,6 +46,7 @@ export const clientLabels: Record<ClientId, string> = {
   "capsolver-npm": "capsolver-npm 2.1.9 (axios)",
   "capmonster-client": "@zennolab_com/capmonstercloud-client 2.6.1 (official)",
   raw: "raw fetch loop",
+  "raw-3s": "raw fetch loop, first query 3 s after createTask (solvekit's cadence on these tasks)",
   "solvekit-http": "solvekit's HTTP layer alone (`KyTransport` over `@solvekit/node`'s fetch)",
 }
 
@@ -200,8 +202,8 @@ const rawTaskType: Record<Dialect, string> = {
 
 type Post = (endpoint: string, body: unknown) => Promise<Record<string, unknown>>
 
-const rawDriver = (dialect: Dialect, url: string, options: DriverOptions): Driver =>
-  loopDriver(dialect, options, async (endpoint, body) => {
+const rawDriver = (dialect: Dialect, url: string, options: DriverOptions, firstQueryMs = 0): Driver =>
+  loopDriver(dialect, options, firstQueryMs, async (endpoint, body) => {
     const response = await fetch(`${url}/${endpoint}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -216,7 +218,7 @@ const httpLayerDriver = async (dialect: Dialect, url: string, options: DriverOpt
   const Effect = await import("effect/Effect")
   const dispatcher = NodeHttp.makeDispatcher()
   const transport = KyTransport.make({ baseUrl: url, fetch: NodeHttp.makeFetch(dispatcher) })
-  const driver = loopDriver(dialect, options, async (endpoint, body) => {
+  const driver = loopDriver(dialect, options, 0, async (endpoint, body) => {
     const response = await Effect.runPromise(transport.post(endpoint, body, { timeoutMs: 30_000 }))
     return JSON.parse(response.body) as Record<string, unknown>
   })
@@ -229,8 +231,11 @@ const httpLayerDriver = async (dialect: Dialect, url: string, options: DriverOpt
   }
 }
 
-/** createTask, then getTaskResult until ready, checking nothing but `errorId`, over `post`. */
-const loopDriver = (dialect: Dialect, options: DriverOptions, post: Post): Driver => {
+/**
+ * createTask, then getTaskResult until ready, checking nothing but `errorId`, over `post`; the first query
+ * `firstQueryMs` after createTask.
+ */
+const loopDriver = (dialect: Dialect, options: DriverOptions, firstQueryMs: number, post: Post): Driver => {
   const controller = new AbortController()
   // A pending async function, a timer and an abort listener per waiting task.
   const sleep = (ms: number) =>
@@ -246,8 +251,9 @@ const loopDriver = (dialect: Dialect, options: DriverOptions, post: Post): Drive
       const task = { type: rawTaskType[dialect], websiteURL: pageUrl(index), websiteKey }
       const created = await post("createTask", { clientKey: defaultKey, task })
       if (created.errorId !== 0) throw new Error(`createTask failed: ${String(created.errorCode)}`)
-      if (options.waiting && !now) {
-        await sleep(LONG_WAIT_MS)
+      const wait = now ? 0 : options.waiting ? LONG_WAIT_MS : firstQueryMs
+      if (wait > 0) {
+        await sleep(wait)
         if (controller.signal.aborted) return
       }
       for (;;) {
@@ -280,6 +286,8 @@ export const makeDriver = async (
       return capmonsterDriver(url, options)
     case "raw":
       return rawDriver(dialect, url, options)
+    case "raw-3s":
+      return rawDriver(dialect, url, options, 3_000)
     case "solvekit-http":
       return httpLayerDriver(dialect, url, options)
   }

@@ -76,8 +76,10 @@ export const runCpu = async (
     try {
       // solvekit with the first query at once too: how much of its figure its default cadence accounts for.
       // solvekit's HTTP layer alone: the floor of its stack, under the SDK.
+      // The raw loop at solvekit's cadence: what waiting between a task's calls costs any client.
       const clients: ReadonlyArray<ClientId> = [
         "raw",
+        ...(dialect === "capsolver" ? (["raw-3s"] as const) : []),
         peerOf[dialect],
         "solvekit-http",
         "solvekit",
