@@ -301,7 +301,10 @@ export const cpuSummaryRow = (cpu: CpuResult): Array<string> => {
   return [
     "CPU per solve, zero-delay tasks (solvekit / best peer)",
     "<= 1x the best peer's",
-    `${verdict.solvekit.map(({ dialect, ms }) => `${f2(ms)} ms (${dialectLabels[dialect]})`).join(", ")} against ${short[verdict.best.client]}'s ${f2(verdict.best.ms)} ms: ${ratio(verdict.worstSolvekit / verdict.best.ms)}`,
+    `${verdict.solvekit.map(({ dialect, ms }) => `${f2(ms)} ms (${dialectLabels[dialect]})`).join(", ")} against ${short[verdict.best.client]}'s ${f2(verdict.best.ms)} ms: ${ratio(verdict.worstSolvekit / verdict.best.ms)}; floor: solvekit's HTTP layer alone (ky over its Node fetch) ${cpu.rows
+      .filter((row) => row.client === "solvekit-http")
+      .map((row) => `${f2(row.cpuMsPerSolve)} ms (${dialectLabels[row.dialect]})`)
+      .join(", ")}`,
     status(verdict.met),
   ]
 }
@@ -319,13 +322,14 @@ export const memorySummaryRow = (memory: MemoryResult): Array<string> => {
 export const coldStartSummaryRow = (cold: ColdStartResult): Array<string> => {
   const solvekit = cold.rows.find((row) => row.subject === "solvekit")
   const peer = cold.rows.find((row) => row.subject === "capsolver-npm")
+  const floor = cold.rows.find((row) => row.subject === "stack-floor")
   const { yardstick, met } = coldStartVerdict(cold)
   return [
     'cold start: import @solvekit/node + createClient / require("capsolver-npm")',
     "<= 1.5x wall time and peak RSS",
     solvekit === undefined || peer === undefined
       ? "-"
-      : `${f1(solvekit.wallMs)} / ${f1(peer.wallMs)} ms = ${ratio(yardstick.wall)}; ${mib(solvekit.peakRssBytes)} / ${mib(peer.peakRssBytes)} = ${ratio(yardstick.rss)}`,
+      : `${f1(solvekit.wallMs)} / ${f1(peer.wallMs)} ms = ${ratio(yardstick.wall)}; ${mib(solvekit.peakRssBytes)} / ${mib(peer.peakRssBytes)} = ${ratio(yardstick.rss)}${floor === undefined ? "" : `; floor: loading the effect modules and ky alone, ${ratio(floor.wallMs / peer.wallMs)} the wall time, ${ratio(floor.peakRssBytes / peer.peakRssBytes)} the peak RSS`}`,
     status(met),
   ]
 }
@@ -336,7 +340,7 @@ export const bundleSummaryRows = (bundle: BundleResult): Array<Array<string>> =>
     [
       "browser bundle, key mode, one token task (min + gzip)",
       `<= ${kb(TARGET_GZIP_BYTES)} (aim ${kb(AIM_GZIP_BYTES)}), one task type`,
-      `${kb(key.gzipBytes)}, foreign task types: ${key.foreignTaskTypes.length}`,
+      `${kb(key.gzipBytes)}, foreign task types: ${key.foreignTaskTypes.length}; floor: the Effect and Schema features the client uses, and ky, with no solvekit code, ${kb(key.featureFloorGzipBytes)}`,
       status(key.gzipBytes <= TARGET_GZIP_BYTES && key.foreignTaskTypes.length === 0),
     ],
     [

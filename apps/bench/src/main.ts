@@ -35,7 +35,7 @@ const usage = `usage: node apps/bench/dist/main.js [--quick] [--only <sections>]
   --only <sections>  comma-separated: ${sectionNames.join(", ")}; writes apps/bench/.reports/BENCHMARKS.partial.md
                      unless --out is given (only a complete run writes BENCHMARKS.md)
   --out <file>       where to write the report (default: BENCHMARKS.md at the repository root)
-  --cpu-runs <n>     runs of each client in the CPU section (default 1; the rows are the medians)
+  --cpu-runs <n>     runs of each client in the CPU section (default 3; the rows are the medians)
 `
 
 const args = process.argv.slice(2)
@@ -61,7 +61,7 @@ const only: ReadonlySet<SectionName> = new Set(
         return trimmed as SectionName
       }),
 )
-const cpuRuns = Number(flagValue("--cpu-runs") ?? 1)
+const cpuRuns = Number(flagValue("--cpu-runs") ?? defaultCpuSettings.runs)
 if (!Number.isInteger(cpuRuns) || cpuRuns < 1) {
   process.stderr.write(`--cpu-runs takes a positive integer\n${usage}`)
   process.exit(2)
