@@ -414,8 +414,16 @@ describe("the relay's solve endpoint", () => {
       },
     })
     const taskId = mine.lines[0]?.taskId as string
-    await sleep(50)
-    const before = emulator.emulator.audit().requests.byEndpoint.getTaskResult ?? 0
+    // The aborted solve is cancelled once the relay sees the disconnect, which a loaded machine may take longer
+    // than one 50 ms poll to do: read the count once it has held still for four poll periods.
+    const queries = () => emulator.emulator.audit().requests.byEndpoint.getTaskResult ?? 0
+    let before = queries()
+    for (;;) {
+      await sleep(200)
+      const now = queries()
+      if (now === before) break
+      before = now
+    }
     for (const [client, id] of [
       ["bob", taskId],
       ["alice", "no-such-task"],
