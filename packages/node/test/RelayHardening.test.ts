@@ -213,8 +213,9 @@ describe("item 1: a deeply nested body is refused before it is parsed", () => {
       `createTask latency: normal ${median(normal).toFixed(0)} ms (median of 3); during the deep-JSON attack ${underAttack.length} createTasks, median ${median(underAttack.map((answer) => answer.ms)).toFixed(0)} ms, slowest ${slowest.toFixed(0)} ms`,
     )
     for (const answer of underAttack) expect(answer.status).toBe(200)
-    // A liveness bound, not a speed check: before the depth check this took 10-18 s on two shared cores.
-    expect(slowest).toBeLessThan(2_000)
+    // A liveness bound, not a speed check: before the depth check this took 10-18 s on two shared cores; with
+    // the check it takes well under 1 s alone, and up to about 2 s while CI runs every package's tests at once.
+    expect(slowest).toBeLessThan(5_000)
     for (const answer of refused) {
       expect(answer.status).toBe(400)
       expect(answer.json().errorCode).toBe("ERROR_RELAY_BODY_TOO_DEEP")
