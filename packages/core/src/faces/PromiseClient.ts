@@ -362,8 +362,12 @@ class DetachedRun<A> implements Running, DetachedCallbacks<unknown> {
   }
 
   addObserver(observer: (exit: Exit.Exit<A, AnyError>) => void): void {
-    if (this.#exit !== undefined) observer(this.#exit)
-    else (this.#observers ??= []).push(observer)
+    if (this.#exit !== undefined) {
+      observer(this.#exit)
+      return
+    }
+    this.#observers ??= []
+    this.#observers.push(observer)
   }
 
   /** The call's end: out of the registry, its Promise settled (as `settle` says), then the observers. */
