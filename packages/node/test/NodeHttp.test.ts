@@ -1,5 +1,8 @@
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
-import { afterEach, describe, expect, it } from "vitest"
+import { BodyTooLarge, readBodyCapped } from "@solvekit/core/internal"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import { closeDispatcher, makeDispatcher, makeFetch } from "../src/NodeHttp.ts"
 import { startCountingForwarder, startEchoServer, startProxy } from "./support/servers.ts"
 
@@ -104,5 +107,76 @@ describe("NodeHttp", () => {
     })
     controller.abort(new Error("stop"))
     await expect(pending).rejects.toThrow("stop")
+  })
+})
+
+describe("NodeHttp answers", () => {
+  const serve = async (handler: Parameters<typeof createServer>[1]) => {
+    const server = createServer(handler)
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const { port } = server.address() as AddressInfo
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections()
+          server.close(() => resolve())
+        }),
+    )
+    return `http://127.0.0.1:${port}`
+  }
+
+  it("never follows a redirect: redirect 'error' fails, any other setting answers with the 3xx itself", async () => {
+    let followed = 0
+    const url = await serve((request, response) => {
+      if (request.url === "/elsewhere") followed += 1
+      response.writeHead(307, { location: "/elsewhere" }).end("moved")
+    })
+    const fetch = fetchWith({})
+    await expect(
+      fetch(`${url}/createTask`, { method: "POST", body: "{}", redirect: "error" }),
+    ).rejects.toThrow("fetch failed")
+    const manual = await fetch(`${url}/createTask`, { method: "POST", body: "{}", redirect: "manual" })
+    expect(manual.status).toBe(307)
+    expect(manual.headers.get("location")).toBe("/elsewhere")
+    await manual.body?.cancel()
+    expect(followed).toBe(0)
+  })
+
+  it("streams the answer from the socket: a capped reader refuses a long body part way and drops the connection", async () => {
+    let closedEarly = false
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" })
+      let sent = 0
+      const chunk = "x".repeat(64 * 1024)
+      const timer = setInterval(() => {
+        if (response.destroyed || sent >= 200) {
+          clearInterval(timer)
+          if (sent < 200) closedEarly = true
+          else response.end()
+          return
+        }
+        response.write(chunk)
+        sent += 1
+      }, 5)
+      response.on("close", () => {
+        if (sent < 200) closedEarly = true
+        clearInterval(timer)
+      })
+    })
+    const fetch = fetchWith({})
+    const response = await fetch(`${url}/getTaskResult`, { method: "POST", body: "{}" })
+    // 200 chunks of 64 KiB would be 12.5 MiB; the cap is 256 KiB.
+    await expect(readBodyCapped(response, 256 * 1024)).rejects.toBeInstanceOf(BodyTooLarge)
+    await vi.waitFor(() => expect(closedEarly).toBe(true), { timeout: 5_000 })
+  })
+
+  it("keeps every value of a repeated response header", async () => {
+    const url = await serve((_request, response) => {
+      response.setHeader("set-cookie", ["a=1", "b=2"])
+      response.end("{}")
+    })
+    const response = await fetchWith({})(`${url}/getBalance`, { method: "POST", body: "{}" })
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"])
+    await response.text()
   })
 })
