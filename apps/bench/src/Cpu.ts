@@ -6,7 +6,7 @@
  */
 import { runChild } from "./Child.ts"
 import { type ClientId, type Dialect, dialects, peerOf } from "./Clients.ts"
-import { startEmulator } from "./EmulatorProcess.ts"
+import { startMeasuringEmulator } from "./EmulatorProcess.ts"
 
 export interface CpuSettings {
   /** Solves with the first query at once before the warm-up: the JIT compiles, the heap reaches its size. */
@@ -68,12 +68,7 @@ export const runCpu = async (
 ): Promise<CpuResult> => {
   const rows: Array<CpuFigures> = []
   for (const dialect of dialects) {
-    const emulator = await startEmulator({
-      provider: dialect,
-      seed: 1,
-      requestLogLimit: 0,
-      auditTaskLimit: 0,
-    })
+    const emulator = await startMeasuringEmulator({ provider: dialect })
     try {
       // solvekit with the first query at once too: how much of its figure its default cadence accounts for.
       // solvekit's HTTP layer alone: the floor of its stack, under the SDK.

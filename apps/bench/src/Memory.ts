@@ -6,7 +6,7 @@
  */
 import { runChild } from "./Child.ts"
 import { type ClientId, type Dialect, dialects, peerOf } from "./Clients.ts"
-import { startEmulator } from "./EmulatorProcess.ts"
+import { startMeasuringEmulator } from "./EmulatorProcess.ts"
 
 interface Snapshot {
   readonly heapUsed: number
@@ -35,13 +35,7 @@ export const runMemory = async (
   const rows: Array<InFlightFigures> = []
   for (const dialect of dialects) {
     // Slow tasks stay pending: the server's own timeout must not end them while we measure.
-    const emulator = await startEmulator({
-      provider: dialect,
-      seed: 1,
-      requestLogLimit: 0,
-      auditTaskLimit: 0,
-      taskTimeoutSeconds: 600,
-    })
+    const emulator = await startMeasuringEmulator({ provider: dialect, taskTimeoutSeconds: 600 })
     try {
       const modes: ReadonlyArray<ClientId | "effect"> = [
         "raw",

@@ -10,7 +10,7 @@ import { defaultKey } from "@solvekit/emulator"
 import { createClient, Policy, ReCaptchaV2TaskProxyLess } from "@solvekit/node"
 import * as Effect from "effect/Effect"
 import { runChild } from "./Child.ts"
-import { startEmulator } from "./EmulatorProcess.ts"
+import { startMeasuringEmulator } from "./EmulatorProcess.ts"
 
 export interface LoopFigures {
   readonly solves: number
@@ -159,7 +159,7 @@ export const runOverhead = async (
   const concurrency = options.concurrency ?? 32
   const warmup = options.warmup ?? 1_000
   const rounds = Math.max(1, options.rounds ?? 10)
-  const emulator = await startEmulator({ seed: 1, requestLogLimit: 0, auditTaskLimit: 0 })
+  const emulator = await startMeasuringEmulator()
   const client = createClient({
     apiKey: defaultKey,
     baseUrl: emulator.url,

@@ -28,14 +28,19 @@ describe("DueHeap", () => {
   })
 })
 
+/** A client whose tasks are created and then always processing, polled every second unless a call says. */
+const neverReady = () => {
+  const transport = Scripted.make({
+    createTask: Scripted.created(),
+    getTaskResult: Scripted.processing,
+  })
+  return { transport, layer: Scripted.clientLayer(transport, { policy: Policy.fixed("1 second") }) }
+}
+
 describe("the poll scheduler", () => {
   it.effect("a task due earlier than the one the scheduler sleeps for is queried at its own time", () =>
     Effect.gen(function* () {
-      const transport = Scripted.make({
-        createTask: Scripted.created(),
-        getTaskResult: Scripted.processing,
-      })
-      const layer = Scripted.clientLayer(transport, { policy: Policy.fixed("1 second") })
+      const { transport, layer } = neverReady()
       const program = Effect.gen(function* () {
         const kit = yield* SolveKit
         const slow = yield* Effect.forkChild(kit.solve(recaptcha, { policy: Policy.fixed("30 seconds") }))
@@ -54,11 +59,7 @@ describe("the poll scheduler", () => {
 
   it.effect("an interrupted wait sends nothing more, and the other waits go on", () =>
     Effect.gen(function* () {
-      const transport = Scripted.make({
-        createTask: Scripted.created(),
-        getTaskResult: Scripted.processing,
-      })
-      const layer = Scripted.clientLayer(transport, { policy: Policy.fixed("1 second") })
+      const { transport, layer } = neverReady()
       const program = Effect.gen(function* () {
         const kit = yield* SolveKit
         const left = yield* Effect.forkChild(kit.solve(recaptcha))

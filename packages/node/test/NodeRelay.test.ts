@@ -5,47 +5,33 @@ import {
   ReCaptchaV2TaskProxyLess,
 } from "@solvekit/core"
 import { serve } from "@solvekit/emulator/node"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { createClient } from "../src/NodeClient.ts"
 import { toNodeHandler } from "../src/NodeHandler.ts"
 import { createRelay, type RelayEvent, type RelayOptions } from "../src/NodeRelay.ts"
+import { emulatorPerFile, watchForKey } from "./support/emulatorPerFile.ts"
 import { closedPortUrl, listen } from "./support/servers.ts"
 
 // A sentinel key: if it shows up in anything the relay answers or reports, the test says so.
 const KEY = "SENTINEL-KEY-7f3a9c"
 const ZERO_KEY = "SENTINEL-ZERO-5b1e"
 
-let emulator: Awaited<ReturnType<typeof serve>>
-beforeAll(async () => {
-  // Fast solves, but a result window measured in real minutes: a loaded CI machine must not expire tasks mid-test.
-  emulator = await serve({
-    keys: [KEY],
-    zeroBalanceKeys: [ZERO_KEY],
-    timeScale: 1000,
-    taskTtlSeconds: 300_000,
-  })
+// Fast solves, but a result window measured in real minutes: a loaded CI machine must not expire tasks mid-test.
+const file = emulatorPerFile({
+  keys: [KEY],
+  zeroBalanceKeys: [ZERO_KEY],
+  timeScale: 1000,
+  taskTtlSeconds: 300_000,
 })
-afterAll(async () => {
-  await emulator.close()
-})
-
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  emulator.emulator.reset()
-})
-
+const { cleanups } = file
 /** Every body and event the test saw, to check that the key never leaks. */
-const seen: Array<string> = []
-afterEach(() => {
-  for (const text of seen.splice(0)) expect(text).not.toContain("SENTINEL")
-})
+const seen = watchForKey()
 
 const makeRelay = (options: Partial<RelayOptions> = {}) => {
   const events: Array<RelayEvent> = []
   const relay = createRelay({
     apiKey: KEY,
-    baseUrl: emulator.url,
+    baseUrl: file.emulator.url,
     allowTaskTypes: [ReCaptchaV2TaskProxyLess, "ImageToTextTask"],
     // Most requests here go straight into the handler, with no peer address: one client, by the test's choice.
     sharedIdentity: true,
@@ -82,7 +68,7 @@ const recaptcha = (websiteKey: string, websiteURL = "https://example.com/login")
   task: { type: "ReCaptchaV2TaskProxyLess", websiteURL, websiteKey },
 })
 
-const upstreamRequests = () => emulator.emulator.audit().requests.total
+const upstreamRequests = () => file.emulator.emulator.audit().requests.total
 
 describe("createRelay", () => {
   it("solves a task for a browser that never sends the key, over node:http", async () => {
@@ -105,7 +91,7 @@ describe("createRelay", () => {
     const result = await browser("getTaskResult", { taskId: created.taskId })
     expect(result).toMatchObject({ errorId: 0, status: "ready" })
     expect(typeof result.solution.gRecaptchaResponse).toBe("string")
-    expect(emulator.emulator.audit().tasks.collected).toBe(1)
+    expect(file.emulator.emulator.audit().tasks.collected).toBe(1)
   })
 
   it("answers a recognition task synchronously through the relay", async () => {
@@ -246,7 +232,7 @@ describe("createRelay", () => {
     ).toBe(200)
     now += 40_000
     expect((await post(relay.handle, "createTask", recaptcha("emulator-instant"), alice)).status).toBe(200)
-    expect(emulator.emulator.audit().tasks.created).toBe(4)
+    expect(file.emulator.emulator.audit().tasks.created).toBe(4)
   })
 
   it("limits tasks across all clients with tasksPerMinute", async () => {
@@ -280,7 +266,7 @@ describe("createRelay", () => {
       result: { invalid: true, message: "rejected by the site" },
     })
     expect(feedback.body).toMatchObject({ errorId: 0 })
-    expect(emulator.emulator.audit().feedback).toEqual({ total: 1, invalid: 1 })
+    expect(file.emulator.emulator.audit().feedback).toEqual({ total: 1, invalid: 1 })
     const foreign = await post(relay.handle, "feedbackTask", {
       taskId: "someone-else",
       result: { invalid: true },
@@ -299,7 +285,7 @@ describe("createRelay", () => {
     expect(stolen.body).toMatchObject({ errorId: 1, errorCode: "ERROR_TASKID_INVALID" })
     const unknown = await post(relay.handle, "getTaskResult", { taskId: "made-up" }, { "x-user": "alice" })
     expect(unknown.body.errorCode).toBe("ERROR_TASKID_INVALID")
-    expect(emulator.emulator.task(taskId)?.queries).toBe(0)
+    expect(file.emulator.emulator.task(taskId)?.queries).toBe(0)
     const mine = await post(relay.handle, "getTaskResult", { taskId }, { "x-user": "alice" })
     expect(mine.body).toMatchObject({ errorId: 0, status: "ready" })
   })

@@ -8,36 +8,25 @@
 import * as http from "node:http"
 import * as net from "node:net"
 import { ReCaptchaV2TaskProxyLess } from "@solvekit/core"
-import { serve } from "@solvekit/emulator/node"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { toNodeHandler } from "../src/NodeHandler.ts"
 import { createRelay, type RelayEvent, type RelayOptions } from "../src/NodeRelay.ts"
+import { emulatorPerFile, } from "./support/emulatorPerFile.ts"
 import { listen } from "./support/servers.ts"
 
 const KEY = "SENTINEL-HARDENING-KEY-4c1d"
 const ATTACKER = "127.0.0.2"
 const VICTIM = "127.0.0.3"
 
-let emulator: Awaited<ReturnType<typeof serve>>
-beforeAll(async () => {
-  emulator = await serve({ keys: [KEY], timeScale: 1000, taskTtlSeconds: 300_000 })
-})
-afterAll(async () => {
-  await emulator.close()
-})
-
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  emulator.emulator.reset()
-})
+const file = emulatorPerFile({ keys: [KEY], timeScale: 1000, taskTtlSeconds: 300_000 })
+const { cleanups } = file
 
 /** A relay on a real port, in front of the emulator unless `baseUrl` says otherwise. */
 const startRelay = async (options: Partial<RelayOptions> = {}) => {
   const events: Array<RelayEvent> = []
   const relay = createRelay({
     apiKey: KEY,
-    baseUrl: emulator.url,
+    baseUrl: file.emulator.url,
     allowTaskTypes: [ReCaptchaV2TaskProxyLess],
     limits: { tasksPerClientPerMinute: 1_000, requestsPerClientPerMinute: 1_000 },
     onEvent: (event) => events.push(event),
@@ -148,7 +137,7 @@ describe("item 1: a deeply nested body is refused before it is parsed", () => {
     // Brackets inside strings are text, not nesting.
     const inString = await send(url, "/captcha/getTaskResult", `{"taskId":"${"[".repeat(5_000)}"}`, ATTACKER)
     expect(inString.json().errorCode).not.toBe("ERROR_RELAY_BODY_TOO_DEEP")
-    expect(emulator.emulator.audit().requests.total).toBe(0)
+    expect(file.emulator.emulator.audit().requests.total).toBe(0)
     expect(events.map((event) => event._tag)).toEqual(["Refused", "Refused", "Refused", "Refused", "Refused"])
   })
 
@@ -161,7 +150,7 @@ describe("item 1: a deeply nested body is refused before it is parsed", () => {
     expect(answer.status).toBe(400)
     expect(answer.json().errorCode).toBe("ERROR_RELAY_BODY_TOO_DEEP")
     expect(answer.headers["x-solvekit-relay-error"]).toBeUndefined()
-    expect(emulator.emulator.audit().requests.total).toBe(0)
+    expect(file.emulator.emulator.audit().requests.total).toBe(0)
   })
 
   it("getTaskResult and feedbackTask bodies are capped at 16 KiB; task bodies keep maxBodyBytes", async () => {
@@ -382,7 +371,7 @@ describe("item 7: bodies have a read deadline", () => {
       status: 408,
       errorCode: "ERROR_RELAY_BODY_TIMEOUT",
     })
-    expect(emulator.emulator.audit().requests.total).toBe(1)
+    expect(file.emulator.emulator.audit().requests.total).toBe(1)
   })
 
   it("a body refused while it is still arriving leaves the relay serving (no crash on the late bytes)", async () => {
@@ -495,7 +484,7 @@ describe("item 7: without allowOrigins, cross-site simple requests are refused",
     expect(events.filter((event) => event.status === 415)).toMatchObject(
       Array(6).fill({ _tag: "Refused", errorCode: "ERROR_RELAY_JSON_REQUIRED" }),
     )
-    expect(emulator.emulator.audit().requests.byEndpoint.createTask).toBe(3)
+    expect(file.emulator.emulator.audit().requests.byEndpoint.createTask).toBe(3)
 
     // With allowOrigins set, the origin list decides: a listed origin may send text/plain.
     const listed = await startRelay({ allowOrigins: ["https://shop.example"] })

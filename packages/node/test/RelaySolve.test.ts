@@ -6,34 +6,19 @@
  * is checked for the key.
  */
 import { Policy, ReCaptchaV2TaskProxyLess } from "@solvekit/core"
-import { serve } from "@solvekit/emulator/node"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { toNodeHandler } from "../src/NodeHandler.ts"
 import { createRelay, type RelayEvent, type RelayOptions } from "../src/NodeRelay.ts"
+import { emulatorPerFile, watchForKey } from "./support/emulatorPerFile.ts"
 import { listen } from "./support/servers.ts"
 
 const KEY = "SENTINEL-SOLVE-KEY-4d2b"
 const ZERO_KEY = "SENTINEL-SOLVE-ZERO-8e1f"
 
-let emulator: Awaited<ReturnType<typeof serve>>
-beforeAll(async () => {
-  emulator = await serve({ keys: [KEY], zeroBalanceKeys: [ZERO_KEY], taskTtlSeconds: 300_000 })
-})
-afterAll(async () => {
-  await emulator.close()
-})
-
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  emulator.emulator.reset()
-})
-
+const file = emulatorPerFile({ keys: [KEY], zeroBalanceKeys: [ZERO_KEY], taskTtlSeconds: 300_000 })
+const { cleanups } = file
 /** Every line, body and event the tests saw: none may carry the key. */
-const seen: Array<string> = []
-afterEach(() => {
-  for (const text of seen.splice(0)) expect(text).not.toContain("SENTINEL")
-})
+const seen = watchForKey()
 
 const UNLIMITED = {
   tasksPerClientPerMinute: 1_000_000,
@@ -47,7 +32,7 @@ const startRelay = async (options: Partial<RelayOptions> = {}) => {
   const events: Array<RelayEvent> = []
   const relay = createRelay({
     apiKey: KEY,
-    baseUrl: emulator.url,
+    baseUrl: file.emulator.url,
     allowTaskTypes: [ReCaptchaV2TaskProxyLess, "ImageToTextTask"],
     tasksWithoutWebsite: ["ImageToTextTask"],
     allowWebsiteUrls: ["shop.example.com"],
@@ -135,12 +120,12 @@ const recaptcha = (websiteKey: string, websiteURL = "https://shop.example.com/lo
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const auditOf = (taskId: string) => {
-  const record = emulator.emulator.audit().taskRecords.find((task) => task.taskId === taskId)
+  const record = file.emulator.emulator.audit().taskRecords.find((task) => task.taskId === taskId)
   if (record === undefined) throw new Error(`the emulator never saw ${taskId}`)
   return record
 }
 
-const upstreamRequests = () => emulator.emulator.audit().requests.total
+const upstreamRequests = () => file.emulator.emulator.audit().requests.total
 
 /** Waits until `check` holds (the relay's events follow the stream's end by a tick). */
 const until = async (check: () => boolean) => {
@@ -308,7 +293,7 @@ describe("the relay's solve endpoint", () => {
       expect((await solve(url, recaptcha("emulator-instant"), { client: "bob" })).lines.at(-1)?._tag).toBe(
         "Solved",
       )
-      expect(emulator.emulator.audit().requests.byEndpoint.createTask).toBe(2)
+      expect(file.emulator.emulator.audit().requests.byEndpoint.createTask).toBe(2)
     })
 
     it("the pending limit: a solve running holds its slot until its outcome", async () => {
@@ -416,7 +401,7 @@ describe("the relay's solve endpoint", () => {
     const taskId = mine.lines[0]?.taskId as string
     // The aborted solve is cancelled once the relay sees the disconnect, which a loaded machine may take longer
     // than one 50 ms poll to do: read the count once it has held still for four poll periods.
-    const queries = () => emulator.emulator.audit().requests.byEndpoint.getTaskResult ?? 0
+    const queries = () => file.emulator.emulator.audit().requests.byEndpoint.getTaskResult ?? 0
     let before = queries()
     for (;;) {
       await sleep(200)
@@ -435,7 +420,7 @@ describe("the relay's solve endpoint", () => {
         error: { _tag: "ApiError", reason: "TaskNotFound", errorCode: "ERROR_TASKID_INVALID" },
       })
     }
-    expect(emulator.emulator.audit().requests.byEndpoint.getTaskResult ?? 0).toBe(before)
+    expect(file.emulator.emulator.audit().requests.byEndpoint.getTaskResult ?? 0).toBe(before)
   })
 
   it("refuses a resume with a malformed createdAt or queries", async () => {

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import { ApiError, type RequestError } from "../../domain/Errors.ts"
 import type { CreatedTask } from "../../domain/Outcome.ts"
 import * as Protocol from "../../wire/Protocol.ts"
-import { type CallFrame, solvedOf, withCallFrame } from "./CallFrame.ts"
+import { type CallFrame, type CallFrameOptions, solvedOf, withCallFrame } from "./CallFrame.ts"
 import type { TaskCodec } from "./Codec.ts"
 import { createTask } from "./CreateTask.ts"
 import type { CallOptions, LifecycleEnv, SolveOptions, WaitOptions } from "./Env.ts"
@@ -15,6 +15,14 @@ import { recordFailure } from "./Metrics.ts"
 import { type PollParams, poll } from "./Poll.ts"
 import { retryIdempotent } from "./Retry.ts"
 import { bodyFor, fromResult, NO_STACK, secretsOf, send } from "./Send.ts"
+
+/** The frame of a call on `codec`'s task: its timeout and listener from the call's options, and its span. */
+const frameOptions = (codec: TaskCodec<unknown>, options: CallOptions, span: string): CallFrameOptions => ({
+  taskType: codec.taskType,
+  timeout: options.timeout,
+  onEvent: options.onEvent,
+  span,
+})
 
 /**
  * createTask (or getToken) → already answered? done → else poll → decode: the body of `solve` and `getToken`.
@@ -27,12 +35,7 @@ const createThenPoll = <S>(
 ) =>
   withCallFrame(
     env,
-    {
-      taskType: codec.taskType,
-      timeout: options.timeout,
-      onEvent: options.onEvent,
-      span: endpoint === "getToken" ? "solvekit.getToken" : "solvekit.solve",
-    },
+    frameOptions(codec, options, endpoint === "getToken" ? "solvekit.getToken" : "solvekit.solve"),
     (frame) => Effect.gen(() => createThenPollBody(env, codec, options, endpoint, frame)),
   )
 
@@ -116,34 +119,26 @@ export const waitForResult = <S>(
   codec: TaskCodec<S>,
   options: WaitOptions = {},
 ) =>
-  withCallFrame(
-    env,
-    {
-      taskType: codec.taskType,
-      timeout: options.timeout,
-      onEvent: options.onEvent,
-      span: "solvekit.waitForResult",
-    },
-    (frame) =>
-      Effect.gen(function* () {
-        const { startedAt, progress } = frame
-        progress.taskId = taskId
-        // Without the creation time the window is assumed to start now: optimistic, the task may expire
-        // before this call's deadline. Resume with the error (or `CreatedTask`) to keep the real one.
-        const createdAt = options.createdAt ?? startedAt
-        progress.createdAt = createdAt
-        const { solution, cost } = yield* poll(env, {
-          codec,
-          taskId,
-          createdAt,
-          queriesUsed: options.queriesUsed ?? 0,
-          policy: options.policy ?? env.config.policy,
-          progress,
-          events: frame,
-        })
-        const now = yield* Clock.currentTimeMillis
-        return solvedOf(taskId, codec.taskType, solution, progress.queries, now, startedAt, cost)
-      }),
+  withCallFrame(env, frameOptions(codec, options, "solvekit.waitForResult"), (frame) =>
+    Effect.gen(function* () {
+      const { startedAt, progress } = frame
+      progress.taskId = taskId
+      // Without the creation time the window is assumed to start now: optimistic, the task may expire
+      // before this call's deadline. Resume with the error (or `CreatedTask`) to keep the real one.
+      const createdAt = options.createdAt ?? startedAt
+      progress.createdAt = createdAt
+      const { solution, cost } = yield* poll(env, {
+        codec,
+        taskId,
+        createdAt,
+        queriesUsed: options.queriesUsed ?? 0,
+        policy: options.policy ?? env.config.policy,
+        progress,
+        events: frame,
+      })
+      const now = yield* Clock.currentTimeMillis
+      return solvedOf(taskId, codec.taskType, solution, progress.queries, now, startedAt, cost)
+    }),
   )
 
 /** The one-shot getToken call (reCAPTCHA at CapSolver). Like createTask, never re-sent blindly. */
