@@ -11,7 +11,7 @@ import { ReCaptchaV2TaskProxyLess } from "@solvekit/core"
 import { describe, expect, it } from "vitest"
 import { toNodeHandler } from "../src/NodeHandler.ts"
 import { createRelay, type RelayEvent, type RelayOptions } from "../src/NodeRelay.ts"
-import { emulatorPerFile, } from "./support/emulatorPerFile.ts"
+import { emulatorPerFile } from "./support/emulatorPerFile.ts"
 import { listen } from "./support/servers.ts"
 
 const KEY = "SENTINEL-HARDENING-KEY-4c1d"
