@@ -378,6 +378,58 @@ describe("the relay's solve endpoint", () => {
     expect(events.at(-1)).toMatchObject({ _tag: "SolveEnded", resumed: true, outcome: "solved" })
   })
 
+  it("counts a query an abort cut off before its answer, so a resume never queries past the budget", async () => {
+    // In front of the emulator: the third getTaskResult reaches the provider, and its answer is held back.
+    let queriesSeen = 0
+    let release = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let thirdArrived = () => {}
+    const third = new Promise<void>((resolve) => {
+      thirdArrived = resolve
+    })
+    const forwarder = await listen((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", async () => {
+        const answer = await fetch(`${file.emulator.url}${request.url}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: Buffer.concat(chunks),
+        })
+        const text = await answer.text()
+        if (request.url?.endsWith("getTaskResult") && ++queriesSeen === 3) {
+          thirdArrived()
+          await held
+        }
+        response.writeHead(answer.status, { "content-type": "application/json" }).end(text)
+      })
+    })
+    cleanups.push(async () => {
+      release()
+      await forwarder.close()
+    })
+    const { url, events } = await startRelay({ baseUrl: forwarder.url })
+    let page: AbortController | undefined
+    const first = solve(url, recaptcha("emulator-solve-ms-900"), {
+      onLine: (_line, controller) => {
+        page = controller
+      },
+    })
+    await third
+    page?.abort()
+    const created = (await first).lines[0] as Line
+    await until(() => events.some((event) => event._tag === "SolveEnded"))
+    const resumed = await solve(url, { taskId: created.taskId, createdAt: created.createdAt, queries: 0 })
+    const polled = resumed.lines.filter((line) => line._tag === "Polled")
+    // The cut-off third query counts: the resumed solve's first query is the fourth.
+    expect(polled[0]?.queries).toBe(4)
+    const solved = resumed.lines.at(-1) as Line
+    expect(solved).toMatchObject({ _tag: "Solved", taskId: created.taskId })
+    expect(auditOf(created.taskId)).toMatchObject({ outcome: "ready", queries: solved.queries })
+  })
+
   it("resumes a task created through the protocol relay's createTask", async () => {
     const { url } = await startRelay()
     const created = (await (

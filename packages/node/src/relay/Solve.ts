@@ -224,6 +224,9 @@ const solve = async (
     taskId = named
     const fields = fieldsOf(failure)
     queries = typeof fields.queries === "number" ? fields.queries : queries
+    // The error's count includes a query the abort cut off before its answer (no Polled event for it): a
+    // resume must continue from it, or the task could be queried once past the provider's budget.
+    if (named !== undefined) parts.ownership.countQueries(named, queries)
     outcome = failure._tag
     errorCode = failure._tag === "ApiError" ? failure.errorCode : undefined
     write({
